@@ -1,0 +1,200 @@
+import {
+  classifyNetworkError,
+  type ErrorContext,
+  formatIssues,
+  InvalidInputError,
+  isLifelineError,
+  issuesFromZod,
+  SchemaDriftError,
+  UnsupportedError,
+} from '../errors';
+import type { Secret } from '../model';
+import { type AttemptContext, directPolicy } from '../resilience/ExecutionPolicy';
+import { createClassifiedFetch } from './classifiedFetch';
+import type { CredentialProvider } from './credentials/CredentialProvider';
+import type { BindOptions, ResolvedOperation } from './defineConnector';
+import { noopLogger } from './Logger';
+import type { OperationContext } from './OperationContext';
+import { OPERATIONS, type OperationInput, type OperationName, type OperationOutput } from './operations';
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Cancels the call, including retries and waits. */
+  readonly signal?: AbortSignal;
+  /** Deadline for the whole call, in milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A connector bound to a config, a credential and a tenant. Every call validates
+ * its input (`invalid_input`) and the handler's output (`schema_drift`), runs
+ * through the binding's resilience policy, and throws only Lifeline errors.
+ *
+ * @example
+ * ```ts
+ * const page = await bound.call('credential.list', { account: { id: 'u_42' } });
+ * for (const credential of page.items) await bound.call('credential.revoke', { credential });
+ * ```
+ */
+export interface BoundConnector<TConfig = unknown, TCapability extends OperationName = OperationName> {
+  /** The connector id. */
+  readonly id: string;
+  /** The connector version. */
+  readonly version: string;
+  /** The tenant this binding talks to. */
+  readonly tenant: string;
+  /** The validated config. */
+  readonly config: TConfig;
+  /** Operations the connector implements. */
+  readonly capabilities: ReadonlySet<TCapability>;
+  /** The credential provider's kind (`static`, `oauth2_client_credentials`, ...), if any. */
+  readonly credentialKind: string | undefined;
+  /** True when the binding presents a long-lived static secret (audit flags its use). */
+  readonly usesStaticCredential: boolean;
+  /** Whether the connector implements `operation`. */
+  supports(operation: OperationName): operation is TCapability;
+  /** Whether `operation` may be repeated safely. */
+  isIdempotent(operation: OperationName): boolean;
+  /** Runs an operation. Throws `unsupported` when the connector does not implement it. */
+  call<N extends OperationName>(
+    operation: N,
+    input: OperationInput<N>,
+    options?: CallOptions,
+  ): Promise<OperationOutput<N>>;
+}
+
+/** What `defineConnector().with()` hands to {@link bindConnector}. */
+export interface BindInput<TConfig, TCapability extends OperationName> {
+  readonly id: string;
+  readonly version: string;
+  readonly config: TConfig;
+  readonly operations: ReadonlyMap<OperationName, ResolvedOperation<TConfig>>;
+  readonly capabilities: ReadonlySet<TCapability>;
+  readonly credential: CredentialProvider | undefined;
+  readonly options: BindOptions;
+}
+
+function tenantOf(config: unknown, explicit: string | undefined): string {
+  if (explicit !== undefined) return explicit;
+  const fromConfig = (config as { tenant?: unknown } | null)?.tenant;
+  return typeof fromConfig === 'string' && fromConfig !== '' ? fromConfig : 'default';
+}
+
+function combineSignals(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+  if (timeoutMs === undefined) return signal;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+}
+
+/**
+ * Binds resolved operations to a config and credential. Called by
+ * `Connector.with()`; exported for layers that build connectors another way.
+ */
+export function bindConnector<TConfig, TCapability extends OperationName>(
+  input: BindInput<TConfig, TCapability>,
+): BoundConnector<TConfig, TCapability> {
+  const { id, version, config, operations, capabilities, credential: provider, options } = input;
+  const tenant = tenantOf(config, options.tenant);
+  const logger = options.logger ?? noopLogger;
+  const policy = options.policy ?? directPolicy;
+  const meta = { id, version } as const;
+
+  async function invoke(
+    operation: ResolvedOperation<TConfig>,
+    args: unknown,
+    attempt: AttemptContext,
+    deadline: number | undefined,
+    credential: Secret | undefined,
+    context: ErrorContext,
+  ): Promise<unknown> {
+    const ctx: OperationContext<TConfig> = {
+      connector: meta,
+      operation: operation.name,
+      tenant,
+      config,
+      credential,
+      attempt: attempt.attempt,
+      logger,
+      fetch: createClassifiedFetch({
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        signal: attempt.signal,
+        context,
+      }),
+      ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
+      ...(deadline === undefined ? {} : { deadline }),
+    };
+    let result: unknown;
+    try {
+      result = await operation.run(ctx, args);
+    } catch (error) {
+      throw classifyNetworkError(error, { context, callerSignal: attempt.signal });
+    }
+    const parsed = OPERATIONS[operation.name].output.safeParse(result);
+    if (!parsed.success) {
+      const issues = issuesFromZod(parsed.error);
+      throw new SchemaDriftError(
+        `Connector ${id} ${operation.name} produced a result that does not match the Lifeline model; the target's payload has probably changed:\n${formatIssues(issues)}`,
+        { issues, context },
+      );
+    }
+    return parsed.data;
+  }
+
+  async function attemptOnce(
+    operation: ResolvedOperation<TConfig>,
+    args: unknown,
+    attempt: AttemptContext,
+    deadline: number | undefined,
+    context: ErrorContext,
+  ): Promise<unknown> {
+    if (provider === undefined) return invoke(operation, args, attempt, deadline, undefined, context);
+    const credential = await provider.get({ signal: attempt.signal });
+    try {
+      return await invoke(operation, args, attempt, deadline, credential, context);
+    } catch (error) {
+      if (provider.isStatic || !isLifelineError(error, 'auth_failed')) throw error;
+      logger.info('lifeline: credential rejected; refreshing once', { connector: id, operation: operation.name });
+      provider.invalidate(credential);
+      const fresh = await provider.get({ signal: attempt.signal });
+      return invoke(operation, args, attempt, deadline, fresh, context);
+    }
+  }
+
+  return {
+    id,
+    version,
+    tenant,
+    config,
+    capabilities,
+    credentialKind: provider?.kind,
+    usesStaticCredential: provider?.isStatic ?? false,
+    supports: (operation): operation is TCapability => operations.has(operation),
+    isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
+    async call<N extends OperationName>(name: N, callInput: OperationInput<N>, callOptions: CallOptions = {}) {
+      const context: ErrorContext = { connector: id, operation: name, tenant };
+      const operation = operations.get(name);
+      if (operation === undefined) {
+        throw new UnsupportedError(
+          `Connector ${id} does not implement ${name}. It implements: ${[...operations.keys()].join(', ') || 'nothing'}.`,
+          { context, mayHaveReachedServer: false },
+        );
+      }
+      const parsed = OPERATIONS[name].input.safeParse(callInput);
+      if (!parsed.success) {
+        const issues = issuesFromZod(parsed.error);
+        throw new InvalidInputError(`Invalid input for ${id} ${name}:\n${formatIssues(issues)}`, {
+          issues,
+          context,
+          mayHaveReachedServer: false,
+        });
+      }
+      const signal = combineSignals(callOptions.signal, callOptions.timeoutMs);
+      const deadline = callOptions.timeoutMs === undefined ? undefined : Date.now() + callOptions.timeoutMs;
+      const result = await policy.execute(
+        (attempt) => attemptOnce(operation, parsed.data, attempt, deadline, context),
+        { signal, idempotent: operation.idempotent, operation: name },
+      );
+      return result as OperationOutput<N>;
+    },
+  };
+}

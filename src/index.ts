@@ -1,0 +1,9 @@
+/**
+ * Lifeline: the identity connector SDK that assumes the connector will fail.
+ * The root entry re-exports the public API; it never imports an optional backend.
+ */
+export * from './connector';
+export * from './errors';
+export * from './model';
+export { type AttemptContext, directPolicy, type ExecuteOptions, type ExecutionPolicy } from './resilience/ExecutionPolicy';
+export { PACKAGE_NAME, VERSION } from './version';

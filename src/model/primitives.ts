@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+/** Object keys that could pollute prototypes; rejected everywhere in the model. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * An identifier: non-empty, at most {@link LIMITS.id} characters.
+ *
+ * @example
+ * ```ts
+ * Id.parse('svc-ci'); // 'svc-ci'
+ * ```
+ */
+export const Id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`);
+
+/** A human-readable name or label, at most {@link LIMITS.name} characters. */
+export const Name = z.string().max(LIMITS.name, `must be at most ${LIMITS.name} characters`);
+
+/** Free text (reasons, descriptions), at most {@link LIMITS.text} characters. */
+export const Text = z.string().max(LIMITS.text, `must be at most ${LIMITS.text} characters`);
+
+/** An ISO-8601 timestamp with offset, e.g. `2026-11-26T06:00:00Z`. */
+export const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
+
+/** A map key: not empty, not a prototype key. */
+export const SafeKey = Id.refine((key) => !FORBIDDEN_KEYS.has(key), {
+  message: 'is a forbidden key (__proto__, constructor and prototype are rejected)',
+});
+
+/**
+ * Free-form scalar attributes carried by model objects (at most
+ * {@link LIMITS.attributes} entries; keys checked by {@link SafeKey}).
+ */
+export const Attributes = z
+  .record(SafeKey, z.union([Text, z.number(), z.boolean(), z.null()]))
+  .refine((record) => Object.keys(record).length <= LIMITS.attributes, {
+    message: `must have at most ${LIMITS.attributes} entries`,
+  });
+
+/** A bounded list of short strings (scopes, tags). */
+export const NameList = z.array(Name).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} items`);
+
+/**
+ * A strict object schema: unknown keys, including `__proto__` and `constructor`,
+ * are rejected with the key named in the message.
+ *
+ * @example
+ * ```ts
+ * const Point = modelObject({ x: z.number() });
+ * Point.safeParse(JSON.parse('{"x":1,"__proto__":{}}')).success; // false
+ * ```
+ */
+export function modelObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape);
+}
