@@ -17,7 +17,15 @@ const shared = {
 } as const;
 
 export default defineConfig([
-  { ...shared, entry: libraryEntries, format: ['esm', 'cjs'], dts: true, splitting: true, shims: true, clean: true },
+  {
+    ...shared,
+    entry: libraryEntries,
+    format: ['esm', 'cjs'],
+    dts: true,
+    splitting: true,
+    shims: true,
+    clean: true,
+  },
   // The CLI is ESM only (it uses top-level await); it is the package's `bin`.
   { ...shared, entry: { 'cli/main': 'src/cli/main.ts' }, format: ['esm'], dts: false, clean: false },
 ]);

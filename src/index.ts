@@ -5,5 +5,10 @@
 export * from './connector';
 export * from './errors';
 export * from './model';
-export { type AttemptContext, directPolicy, type ExecuteOptions, type ExecutionPolicy } from './resilience/ExecutionPolicy';
+export {
+  type AttemptContext,
+  directPolicy,
+  type ExecuteOptions,
+  type ExecutionPolicy,
+} from './resilience/ExecutionPolicy';
 export { PACKAGE_NAME, VERSION } from './version';

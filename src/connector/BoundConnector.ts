@@ -80,7 +80,10 @@ function tenantOf(config: unknown, explicit: string | undefined): string {
   return typeof fromConfig === 'string' && fromConfig !== '' ? fromConfig : 'default';
 }
 
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+function combineSignals(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): AbortSignal | undefined {
   if (timeoutMs === undefined) return signal;
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
@@ -153,7 +156,10 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       return await invoke(operation, args, attempt, deadline, credential, context);
     } catch (error) {
       if (provider.isStatic || !isLifelineError(error, 'auth_failed')) throw error;
-      logger.info('lifeline: credential rejected; refreshing once', { connector: id, operation: operation.name });
+      logger.info('lifeline: credential rejected; refreshing once', {
+        connector: id,
+        operation: operation.name,
+      });
       provider.invalidate(credential);
       const fresh = await provider.get({ signal: attempt.signal });
       return invoke(operation, args, attempt, deadline, fresh, context);
@@ -170,7 +176,11 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     usesStaticCredential: provider?.isStatic ?? false,
     supports: (operation): operation is TCapability => operations.has(operation),
     isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
-    async call<N extends OperationName>(name: N, callInput: OperationInput<N>, callOptions: CallOptions = {}) {
+    async call<N extends OperationName>(
+      name: N,
+      callInput: OperationInput<N>,
+      callOptions: CallOptions = {},
+    ) {
       const context: ErrorContext = { connector: id, operation: name, tenant };
       const operation = operations.get(name);
       if (operation === undefined) {

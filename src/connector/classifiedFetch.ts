@@ -40,7 +40,10 @@ export function createClassifiedFetch(options: ClassifiedFetchOptions = {}): Cla
     try {
       response = await baseFetch(input, finalInit);
     } catch (error) {
-      throw classifyNetworkError(error, { context: requestContext, callerSignal: finalInit?.signal ?? undefined });
+      throw classifyNetworkError(error, {
+        context: requestContext,
+        callerSignal: finalInit?.signal ?? undefined,
+      });
     }
     const failure = classifyHttp(response, { context: requestContext });
     if (failure !== undefined) {

@@ -99,7 +99,10 @@ export interface Connector<TConfigSchema extends z.ZodType, TCapability extends 
 const ConnectorMeta = z.object({
   id: z
     .string()
-    .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, - or _, starting with a letter (max 64)'),
+    .regex(
+      /^[a-z][a-z0-9_-]{0,63}$/,
+      'must be lowercase letters, digits, - or _, starting with a letter (max 64)',
+    ),
   version: z.string().min(1).max(64),
   description: z.string().max(1024).optional(),
 });
@@ -155,10 +158,14 @@ export function defineConnector<
       | undefined;
     const run = typeof impl === 'function' ? impl : impl?.run;
     if (typeof run !== 'function') {
-      throw new InvalidInputError(`Connector ${id} operation "${name}" must be a function or { run, idempotent? }.`);
+      throw new InvalidInputError(
+        `Connector ${id} operation "${name}" must be a function or { run, idempotent? }.`,
+      );
     }
     const idempotent =
-      typeof impl === 'object' && typeof impl.idempotent === 'boolean' ? impl.idempotent : OPERATIONS[name].idempotent;
+      typeof impl === 'object' && typeof impl.idempotent === 'boolean'
+        ? impl.idempotent
+        : OPERATIONS[name].idempotent;
     operations.set(name, {
       name,
       idempotent,

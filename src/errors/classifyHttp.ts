@@ -59,7 +59,10 @@ function header(headers: HttpResponseLike['headers'], name: string): string | un
  * if (error) throw error;
  * ```
  */
-export function classifyHttp(response: HttpResponseLike, options: ClassifyHttpOptions = {}): LifelineError | undefined {
+export function classifyHttp(
+  response: HttpResponseLike,
+  options: ClassifyHttpOptions = {},
+): LifelineError | undefined {
   const { status } = response;
   if (status < 400) return undefined;
   const context: ErrorContext = { ...options.context, status };

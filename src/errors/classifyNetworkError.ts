@@ -16,7 +16,12 @@ const NOT_SENT = new Set([
 const MAYBE_SENT = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** Timeouts after the request may have been sent. */
-const TIMED_OUT = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
+const TIMED_OUT = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ESOCKETTIMEDOUT',
+]);
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -64,7 +69,10 @@ export interface ClassifyNetworkErrorOptions {
  * catch (error) { throw classifyNetworkError(error, { context: { operation } }); }
  * ```
  */
-export function classifyNetworkError(error: unknown, options: ClassifyNetworkErrorOptions = {}): LifelineError {
+export function classifyNetworkError(
+  error: unknown,
+  options: ClassifyNetworkErrorOptions = {},
+): LifelineError {
   if (isLifelineError(error)) return error;
   const context = options.context ?? {};
   for (const candidate of causes(error)) {
@@ -95,7 +103,10 @@ export function classifyNetworkError(error: unknown, options: ClassifyNetworkErr
     if (name === 'AbortError') {
       const reason = options.callerSignal?.aborted ? options.callerSignal.reason : undefined;
       if (nameOf(reason) === 'TimeoutError') {
-        return new TimeoutError('The deadline passed and the request was aborted.', { cause: error, context });
+        return new TimeoutError('The deadline passed and the request was aborted.', {
+          cause: error,
+          context,
+        });
       }
       return new TimeoutError('The request was aborted by its caller.', {
         cause: error,

@@ -1,5 +1,6 @@
-export { classifyHttp, type ClassifyHttpOptions, type HttpResponseLike } from './classifyHttp';
-export { classifyNetworkError, type ClassifyNetworkErrorOptions } from './classifyNetworkError';
+export { type ClassifyHttpOptions, classifyHttp, type HttpResponseLike } from './classifyHttp';
+export { type ClassifyNetworkErrorOptions, classifyNetworkError } from './classifyNetworkError';
+export { formatIssues, issuesFromZod } from './issuesFromZod';
 export {
   ERROR_CODES,
   type ErrorCode,
@@ -11,4 +12,3 @@ export {
 export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retryAfter';
 export { sanitizeUrl } from './sanitizeUrl';
 export * from './taxonomy';
-export { formatIssues, issuesFromZod } from './issuesFromZod';

@@ -19,10 +19,16 @@ function typeName(value: unknown): string {
  */
 export function issuesFromZod(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => {
-    const raw = issue as { expected?: unknown; input?: unknown };
+    const raw = issue as { expected?: unknown; input?: unknown; issues?: unknown };
+    const inner = Array.isArray(raw.issues)
+      ? (raw.issues as { message?: unknown }[]).map((i) => i.message).filter((m) => typeof m === 'string')
+      : [];
     return {
       path: issue.path.map((key) => (typeof key === 'symbol' ? String(key.description) : key)),
-      message: issue.message,
+      message:
+        inner.length > 0 && issue.code !== 'invalid_union'
+          ? `${issue.message}: ${inner.join('; ')}`
+          : issue.message,
       code: issue.code,
       ...(typeof raw.expected === 'string' ? { expected: raw.expected } : {}),
       ...('input' in raw && issue.code === 'invalid_type' ? { received: typeName(raw.input) } : {}),
@@ -32,5 +38,7 @@ export function issuesFromZod(error: z.ZodError): ValidationIssue[] {
 
 /** Formats issues as `path: message` lines for an error message. */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `  - ${i.path.length === 0 ? '(root)' : i.path.join('.')}: ${i.message}`).join('\n');
+  return issues
+    .map((i) => `  - ${i.path.length === 0 ? '(root)' : i.path.join('.')}: ${i.message}`)
+    .join('\n');
 }

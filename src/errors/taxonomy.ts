@@ -172,7 +172,10 @@ export class SchemaDriftError extends LifelineError {
   readonly adapterVersion: string | undefined;
   /** A fingerprint of the shape that was seen. */
   readonly fingerprint: string | undefined;
-  constructor(message = 'The target payload does not match the expected schema.', options: SchemaDriftErrorOptions = {}) {
+  constructor(
+    message = 'The target payload does not match the expected schema.',
+    options: SchemaDriftErrorOptions = {},
+  ) {
     super(message, false, options);
     this.issues = options.issues ?? [];
     this.adapterVersion = options.adapterVersion;
@@ -247,7 +250,10 @@ export class CircuitOpenError extends LifelineError {
  */
 export class ConflictError extends LifelineError {
   readonly code = 'conflict' as const;
-  constructor(message = 'The request conflicts with the current state of the object.', options?: LifelineErrorOptions) {
+  constructor(
+    message = 'The request conflicts with the current state of the object.',
+    options?: LifelineErrorOptions,
+  ) {
     super(message, false, options);
   }
 }

@@ -86,7 +86,10 @@ export const secretRegistry = z.registry<{ secret: true }>();
 export function secret() {
   const schema = z
     .union([
-      z.string().min(1, 'must not be empty').max(LIMITS.secret, `must be at most ${LIMITS.secret} characters`),
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(LIMITS.secret, `must be at most ${LIMITS.secret} characters`),
       z.custom<Secret>(isSecret, { message: 'must be a string or a Secret' }),
     ])
     .transform(toSecret);

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { Attributes, Id, modelObject, Name, SafeKey } from './primitives';
+import { Attributes, Id, modelObject, Name, safeRecord } from './primitives';
 
 /** Kinds of identity. Everything but `human` is a non-human identity (NHI). */
-export const IdentityKind = z.enum(['human', 'service_account', 'api_client', 'bot', 'ai_agent', 'workload'], {
-  error: 'must be one of human, service_account, api_client, bot, ai_agent, workload',
-});
+export const IdentityKind = z.enum(
+  ['human', 'service_account', 'api_client', 'bot', 'ai_agent', 'workload'],
+  {
+    error: 'must be one of human, service_account, api_client, bot, ai_agent, workload',
+  },
+);
 /** One of {@link IdentityKind}. */
 export type IdentityKind = z.infer<typeof IdentityKind>;
 
@@ -45,7 +48,7 @@ export const Identity = modelObject({
   owner: Owner.optional(),
   tenant: Id.optional(),
   /** The identity's id in each connector, keyed by connector id. */
-  externalIds: z.record(SafeKey, Id).optional(),
+  externalIds: safeRecord(Id).optional(),
   attributes: Attributes.optional(),
 });
 /** The parsed {@link Identity} schema. */

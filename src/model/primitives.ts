@@ -31,15 +31,51 @@ export const SafeKey = Id.refine((key) => !FORBIDDEN_KEYS.has(key), {
   message: 'is a forbidden key (__proto__, constructor and prototype are rejected)',
 });
 
+function hasForbiddenOwnKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const key of FORBIDDEN_KEYS) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
+/**
+ * A string-keyed map whose keys are checked by {@link SafeKey}. Zod silently
+ * drops a `__proto__` key from records; this rejects it instead, so a payload
+ * that tries prototype pollution is reported, not half-accepted.
+ *
+ * @example
+ * ```ts
+ * safeRecord(Id).safeParse(JSON.parse('{"__proto__":"x"}')).success; // false
+ * ```
+ */
+export function safeRecord<V extends z.ZodType>(
+  value: V,
+): z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>> {
+  const guarded = z
+    .unknown()
+    .check((ctx) => {
+      if (hasForbiddenOwnKey(ctx.value)) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: 'has a forbidden key (__proto__, constructor and prototype are rejected)',
+        });
+      }
+    })
+    .pipe(z.record(SafeKey, value));
+  // The pre-check only narrows; present the record's own input type to callers.
+  return guarded as unknown as z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>>;
+}
+
 /**
  * Free-form scalar attributes carried by model objects (at most
  * {@link LIMITS.attributes} entries; keys checked by {@link SafeKey}).
  */
-export const Attributes = z
-  .record(SafeKey, z.union([Text, z.number(), z.boolean(), z.null()]))
-  .refine((record) => Object.keys(record).length <= LIMITS.attributes, {
+export const Attributes = safeRecord(z.union([Text, z.number(), z.boolean(), z.null()])).refine(
+  (record) => Object.keys(record).length <= LIMITS.attributes,
+  {
     message: `must have at most ${LIMITS.attributes} entries`,
-  });
+  },
+);
 
 /** A bounded list of short strings (scopes, tags). */
 export const NameList = z.array(Name).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} items`);

@@ -22,7 +22,8 @@ export async function serviceAvailable(name: string, probe: () => Promise<unknow
     return true;
   } catch (error) {
     const reason = `${name} is not available: ${error instanceof Error ? error.message : String(error)}`;
-    if (servicesRequired) throw new Error(`${reason} (LIFELINE_REQUIRE_SERVICES=1, so this fails instead of skipping)`);
+    if (servicesRequired)
+      throw new Error(`${reason} (LIFELINE_REQUIRE_SERVICES=1, so this fails instead of skipping)`);
     console.warn(`[lifeline tests] skipping: ${reason}`);
     return false;
   }

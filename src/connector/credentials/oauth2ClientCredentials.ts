@@ -90,7 +90,9 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
   const parsed = Options.safeParse(options);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error);
-    throw new InvalidInputError(`Invalid oauth2ClientCredentials options:\n${formatIssues(issues)}`, { issues });
+    throw new InvalidInputError(`Invalid oauth2ClientCredentials options:\n${formatIssues(issues)}`, {
+      issues,
+    });
   }
   const opts = parsed.data;
   const baseFetch = opts.fetch ?? globalThis.fetch;
@@ -151,7 +153,8 @@ export function oauth2ClientCredentials(options: OAuth2ClientCredentialsOptions)
         context,
       });
     }
-    const lifetimeMs = token.data.expires_in === undefined ? Number.POSITIVE_INFINITY : token.data.expires_in * 1000;
+    const lifetimeMs =
+      token.data.expires_in === undefined ? Number.POSITIVE_INFINITY : token.data.expires_in * 1000;
     const value = new Secret(token.data.access_token);
     cached = { token: value, refreshAt: Date.now() + Math.max(0, lifetimeMs - opts.skewMs) };
     return value;
