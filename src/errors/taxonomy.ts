@@ -145,6 +145,35 @@ export interface ValidationIssue {
   readonly received?: string;
 }
 
+/** How a field of a target payload changed. */
+export type DriftChangeKind =
+  | 'missing'
+  | 'retyped'
+  | 'renamed_candidate'
+  | 'enum_value_added'
+  | 'added'
+  | 'invalid';
+
+/** One change between what an adapter expects and what the target sent. Never holds a value. */
+export interface DriftChange {
+  /** Dotted path, array items as `[]`. */
+  readonly path: string;
+  /** What kind of change. */
+  readonly kind: DriftChangeKind;
+  /** What the adapter expected (a type or the allowed enum values). */
+  readonly expected?: string;
+  /** The JSON type that arrived (never the value). */
+  readonly received?: string;
+  /** For `renamed_candidate`: new sibling keys that may be the renamed field, as `key:type`. */
+  readonly candidates?: readonly string[];
+}
+
+/**
+ * Whether another known adapter accepts the payload (`version_mismatch`: the
+ * target switched versions) or none does (`unknown_shape`: a new change).
+ */
+export type DriftHint = 'version_mismatch' | 'unknown_shape';
+
 /** Options of {@link SchemaDriftError}. */
 export interface SchemaDriftErrorOptions extends LifelineErrorOptions {
   /** Field problems, paths and types only. */
@@ -153,6 +182,14 @@ export interface SchemaDriftErrorOptions extends LifelineErrorOptions {
   readonly adapterVersion?: string;
   /** A fingerprint of the shape that was seen. */
   readonly fingerprint?: string;
+  /** The object kind being read (`credential`, `accountList`, ...). */
+  readonly objectKind?: string;
+  /** The structured diff. */
+  readonly changes?: readonly DriftChange[];
+  /** Version mismatch or unknown shape. */
+  readonly hint?: DriftHint;
+  /** The version of an adapter that accepts the payload, when one does. */
+  readonly suggestedVersion?: string;
 }
 
 /**
@@ -172,6 +209,14 @@ export class SchemaDriftError extends LifelineError {
   readonly adapterVersion: string | undefined;
   /** A fingerprint of the shape that was seen. */
   readonly fingerprint: string | undefined;
+  /** The object kind being read. */
+  readonly objectKind: string | undefined;
+  /** The structured diff (paths and types only). */
+  readonly changes: readonly DriftChange[];
+  /** Version mismatch or unknown shape. */
+  readonly hint: DriftHint | undefined;
+  /** The version of an adapter that accepts the payload, when one does. */
+  readonly suggestedVersion: string | undefined;
   constructor(
     message = 'The target payload does not match the expected schema.',
     options: SchemaDriftErrorOptions = {},
@@ -180,6 +225,10 @@ export class SchemaDriftError extends LifelineError {
     this.issues = options.issues ?? [];
     this.adapterVersion = options.adapterVersion;
     this.fingerprint = options.fingerprint;
+    this.objectKind = options.objectKind;
+    this.changes = options.changes ?? [];
+    this.hint = options.hint;
+    this.suggestedVersion = options.suggestedVersion;
   }
 
   override toJSON() {
@@ -188,6 +237,10 @@ export class SchemaDriftError extends LifelineError {
       issues: this.issues,
       adapterVersion: this.adapterVersion,
       fingerprint: this.fingerprint,
+      objectKind: this.objectKind,
+      changes: this.changes,
+      hint: this.hint,
+      suggestedVersion: this.suggestedVersion,
     };
   }
 }
