@@ -37,19 +37,29 @@ export interface AdapterDefinition<TSchemas extends WireSchemas> {
   };
 }
 
-/** A defined adapter: one version of a target's API. */
-export interface Adapter<TSchemas extends WireSchemas = WireSchemas> {
+/**
+ * A defined adapter: one version of a target's API. Its wire types are erased
+ * here so adapters of different versions can sit in one list; the typing lives
+ * in `defineAdapter`'s definition.
+ */
+export interface Adapter {
   /** The API version. */
   readonly version: string;
   /** The object kinds it has schemas for. */
-  readonly kinds: readonly (keyof TSchemas & string)[];
-  /** The definition it was built from. */
-  readonly definition: AdapterDefinition<TSchemas>;
+  readonly kinds: readonly string[];
+  /** The wire schema of `kind`, if the adapter has one. */
+  schema(kind: string): z.ZodType | undefined;
+  /** Maps a parsed wire payload of `kind` to the model (identity when no mapping is defined). */
+  toModel(kind: string, wire: unknown): unknown;
+  /** Maps a model object of `kind` to its wire payload (identity when no mapping is defined). */
+  fromModel(kind: string, model: unknown): unknown;
   /** Whether a probe identifies this version. */
   matches(probe: VersionProbe): boolean;
   /** The key paths each kind's schema knows (for additive drift). */
   knownPaths(kind: string): ReadonlySet<string>;
 }
+
+type Mapper = (value: unknown) => unknown;
 
 const Meta = z.object({
   version: z.string().min(1).max(64),
@@ -76,7 +86,7 @@ const Meta = z.object({
  */
 export function defineAdapter<const TSchemas extends WireSchemas>(
   definition: AdapterDefinition<TSchemas>,
-): Adapter<TSchemas> {
+): Adapter {
   const parsed = Meta.safeParse(definition);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error);
@@ -85,10 +95,15 @@ export function defineAdapter<const TSchemas extends WireSchemas>(
   const known = new Map<string, ReadonlySet<string>>();
   for (const [kind, schema] of Object.entries(definition.schemas)) known.set(kind, knownPaths(schema));
   const { detect, version } = definition;
+  const schemas: WireSchemas = definition.schemas;
+  const toModel = (definition.toModel ?? {}) as Readonly<Record<string, Mapper | undefined>>;
+  const fromModel = (definition.fromModel ?? {}) as Readonly<Record<string, Mapper | undefined>>;
   return {
     version,
-    kinds: Object.keys(definition.schemas) as (keyof TSchemas & string)[],
-    definition,
+    kinds: Object.keys(schemas),
+    schema: (kind) => (Object.hasOwn(schemas, kind) ? schemas[kind] : undefined),
+    toModel: (kind, wire) => (Object.hasOwn(toModel, kind) ? (toModel[kind] as Mapper)(wire) : wire),
+    fromModel: (kind, model) => (Object.hasOwn(fromModel, kind) ? (fromModel[kind] as Mapper)(model) : model),
     matches: (probe) => probe.version === version || (detect?.(probe) ?? false),
     knownPaths: (kind) => known.get(kind) ?? new Set<string>(),
   };

@@ -42,16 +42,13 @@ type Attempt =
   | { ok: false; error: z.ZodError | undefined; issues: ValidationIssue[] };
 
 function attempt(adapter: Adapter, kind: string, payload: unknown): Attempt {
-  const schema = adapter.definition.schemas[kind];
+  const schema = adapter.schema(kind);
   if (schema === undefined) return { ok: false, error: undefined, issues: [] };
   const wire = schema.safeParse(payload);
   if (!wire.success) return { ok: false, error: wire.error, issues: issuesFromZod(wire.error) };
-  const mapper = (
-    adapter.definition.toModel as Record<string, ((w: unknown) => unknown) | undefined> | undefined
-  )?.[kind];
   let mapped: unknown;
   try {
-    mapped = mapper ? mapper(wire.data) : wire.data;
+    mapped = adapter.toModel(kind, wire.data);
   } catch (cause) {
     return {
       ok: false,
@@ -89,7 +86,7 @@ export function readPayload<K extends string>(
   payload: unknown,
   context: ReadContext = {},
 ): ReadOutcome<ReadResult<K>> {
-  if (adapter.definition.schemas[kind] === undefined) {
+  if (adapter.schema(kind) === undefined) {
     throw new UnsupportedError(
       `Adapter ${adapter.version} has no schema for "${kind}"; add it to the adapter's schemas (it has: ${adapter.kinds.join(', ')}).`,
     );
