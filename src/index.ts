@@ -2,6 +2,8 @@
  * Lifeline: the identity connector SDK that assumes the connector will fail.
  * The root entry re-exports the public API; it never imports an optional backend.
  */
+export * from './adapters';
+export * from './audit';
 export * from './connector';
 export * from './errors';
 export * from './model';
@@ -11,4 +13,5 @@ export {
   type ExecuteOptions,
   type ExecutionPolicy,
 } from './resilience/ExecutionPolicy';
+export * from './telemetry';
 export { PACKAGE_NAME, VERSION } from './version';

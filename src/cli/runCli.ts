@@ -1,4 +1,5 @@
 import { PACKAGE_NAME, VERSION } from '../version';
+import { auditVerify } from './commands/auditVerify';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -14,7 +15,8 @@ Options:
   -h, --help       Show this help
   -v, --version    Print the version
 
-Commands are added as the SDK grows (audit verify, run, resume, tasks, conformance).
+Commands:
+  audit verify <file>   Verify the hash chain of a JSONL audit log (exit 1 when broken)
 `;
 
 /**
@@ -36,6 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`${VERSION}\n`);
     return 0;
   }
+  if (first === 'audit' && argv[1] === 'verify') return auditVerify(argv.slice(2), io);
   io.err(`${PACKAGE_NAME}: unknown command "${first}". Run "${PACKAGE_NAME} --help" for usage.\n`);
   return 2;
 }
