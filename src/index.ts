@@ -7,11 +7,6 @@ export * from './audit';
 export * from './connector';
 export * from './errors';
 export * from './model';
-export {
-  type AttemptContext,
-  directPolicy,
-  type ExecuteOptions,
-  type ExecutionPolicy,
-} from './resilience/ExecutionPolicy';
+export * from './resilience';
 export * from './telemetry';
 export { PACKAGE_NAME, VERSION } from './version';

@@ -9,7 +9,7 @@ import {
   UnsupportedError,
 } from '../errors';
 import type { Secret } from '../model';
-import { type AttemptContext, directPolicy } from '../resilience/ExecutionPolicy';
+import { type AttemptContext, directPolicy, type ExecutionPolicy } from '../resilience/ExecutionPolicy';
 import { createClassifiedFetch } from './classifiedFetch';
 import type { CredentialProvider } from './credentials/CredentialProvider';
 import type { BindOptions, ResolvedOperation } from './defineConnector';
@@ -51,6 +51,8 @@ export interface BoundConnector<TConfig = unknown, TCapability extends Operation
   readonly credentialKind: string | undefined;
   /** True when the binding presents a long-lived static secret (audit flags its use). */
   readonly usesStaticCredential: boolean;
+  /** The resilience policy every call runs through (by default the (connector, tenant) policy of the registry). */
+  readonly policy: ExecutionPolicy;
   /** Whether the connector implements `operation`. */
   supports(operation: OperationName): operation is TCapability;
   /** Whether `operation` may be repeated safely. */
@@ -72,6 +74,8 @@ export interface BindInput<TConfig, TCapability extends OperationName> {
   readonly capabilities: ReadonlySet<TCapability>;
   readonly credential: CredentialProvider | undefined;
   readonly options: BindOptions;
+  /** The default policy of a tenant, used when `options.policy` is absent; calls run once, as is, without it. */
+  readonly policyFor?: (tenant: string) => ExecutionPolicy;
 }
 
 function tenantOf(config: unknown, explicit: string | undefined): string {
@@ -99,7 +103,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
   const { id, version, config, operations, capabilities, credential: provider, options } = input;
   const tenant = tenantOf(config, options.tenant);
   const logger = options.logger ?? noopLogger;
-  const policy = options.policy ?? directPolicy;
+  const policy = options.policy ?? input.policyFor?.(tenant) ?? directPolicy;
   const meta = { id, version } as const;
 
   async function invoke(
@@ -174,6 +178,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     capabilities,
     credentialKind: provider?.kind,
     usesStaticCredential: provider?.isStatic ?? false,
+    policy,
     supports: (operation): operation is TCapability => operations.has(operation),
     isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
     async call<N extends OperationName>(
@@ -202,7 +207,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       const deadline = callOptions.timeoutMs === undefined ? undefined : Date.now() + callOptions.timeoutMs;
       const result = await policy.execute(
         (attempt) => attemptOnce(operation, parsed.data, attempt, deadline, context),
-        { signal, idempotent: operation.idempotent, operation: name },
+        { signal, idempotent: operation.idempotent, operation: name, deadline },
       );
       return result as OperationOutput<N>;
     },

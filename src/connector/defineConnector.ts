@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { formatIssues, InvalidInputError, issuesFromZod } from '../errors';
 import type { ExecutionPolicy } from '../resilience/ExecutionPolicy';
+import { parseOptions } from '../resilience/parseOptions';
+import { type ResilienceOptions, ResilienceOptionsSchema } from '../resilience/ResilienceOptions';
+import { ResilienceRegistry } from '../resilience/ResilienceRegistry';
 import { type BoundConnector, bindConnector } from './BoundConnector';
 import type { CredentialProvider } from './credentials/CredentialProvider';
 import type { Logger } from './Logger';
@@ -48,6 +51,12 @@ export interface ConnectorDefinition<
   readonly config: TConfigSchema;
   /** The implemented operations, keyed `object.verb`. */
   readonly operations: TOperations;
+  /**
+   * Resilience of every call (retry, circuit breaker, rate limit, bulkhead,
+   * per-attempt timeout), one policy per tenant. Defaults apply when absent;
+   * `false` runs calls once, as is.
+   */
+  readonly resilience?: ResilienceOptions | false;
 }
 
 /** Options of {@link Connector.with}. */
@@ -56,8 +65,14 @@ export interface BindOptions {
   readonly tenant?: string;
   /** Where the connector logs; discards by default. */
   readonly logger?: Logger;
-  /** The resilience policy every call runs through; runs once, as is, by default. */
+  /**
+   * The resilience policy every call runs through. By default, the policy of
+   * (connector id, tenant) from `registry` (or the connector's own registry),
+   * built from the connector's `resilience` options; `directPolicy` turns it off.
+   */
   readonly policy?: ExecutionPolicy;
+  /** A registry shared across connectors (e.g. by the lifecycle runner); the connector's own by default. */
+  readonly registry?: ResilienceRegistry;
   /** The `fetch` handed to operations (wrapped to classify errors); the global one by default. */
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -85,6 +100,8 @@ export interface Connector<TConfigSchema extends z.ZodType, TCapability extends 
   supports(operation: OperationName): operation is TCapability;
   /** Whether `operation` may be repeated safely. */
   isIdempotent(operation: OperationName): boolean;
+  /** The connector's own resilience registry: one policy per tenant (subscribe to events, persist breakers, shut down). */
+  readonly resilience: ResilienceRegistry;
   /**
    * Validates `config` (an `invalid_input` error lists every bad field) and
    * returns a connector bound to it, the credential and a tenant.
@@ -145,6 +162,13 @@ export function defineConnector<
     throw new InvalidInputError(`Invalid connector definition:\n${formatIssues(issues)}`, { issues });
   }
   const { id, version } = meta.data;
+  // Validated now (bad options fail at definition), passed on as written so a
+  // shared registry's defaults still fill the fields the connector leaves out.
+  const resilienceOptions: ResilienceOptions | false = definition.resilience ?? {};
+  if (resilienceOptions !== false) {
+    parseOptions(ResilienceOptionsSchema, resilienceOptions, `resilience options of connector ${id}`);
+  }
+  const registry = new ResilienceRegistry();
   const operations = new Map<OperationName, ResolvedOperation<TConfig>>();
   for (const [name, implementation] of Object.entries(definition.operations ?? {})) {
     if (!isOperationName(name)) {
@@ -182,6 +206,7 @@ export function defineConnector<
     capabilities,
     supports: (operation): operation is TCapability => operations.has(operation),
     isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
+    resilience: registry,
     with(config, credential, options = {}) {
       const parsed = definition.config.safeParse(config);
       if (!parsed.success) {
@@ -199,6 +224,12 @@ export function defineConnector<
         capabilities,
         credential,
         options,
+        ...(resilienceOptions === false
+          ? {}
+          : {
+              policyFor: (tenant: string) =>
+                (options.registry ?? registry).get(id, tenant, resilienceOptions),
+            }),
       });
     },
   };

@@ -1,12 +1,29 @@
-/** What an attempt gets from the policy running it. */
+/**
+ * What an attempt gets from the policy running it.
+ *
+ * @example
+ * ```ts
+ * const fn = ({ signal, attempt }: AttemptContext) => fetch(url, { signal, headers: { 'x-attempt': String(attempt) } });
+ * ```
+ */
 export interface AttemptContext {
-  /** Aborts this attempt (caller abort or per-attempt timeout); absent when neither exists. */
-  readonly signal?: AbortSignal;
+  /**
+   * Aborts this attempt (caller abort or per-attempt timeout); absent or
+   * `undefined` when neither exists, so no signal is created on the happy path.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** 1 for the first attempt. */
   readonly attempt: number;
 }
 
-/** Options for one execution through a policy. */
+/**
+ * Options for one execution through a policy.
+ *
+ * @example
+ * ```ts
+ * const options: ExecuteOptions = { idempotent: true, operation: 'credential.revoke', signal };
+ * ```
+ */
 export interface ExecuteOptions {
   /** The caller's signal. */
   readonly signal?: AbortSignal | undefined;
@@ -14,6 +31,10 @@ export interface ExecuteOptions {
   readonly idempotent: boolean;
   /** Operation name, for events and errors. */
   readonly operation: string;
+  /** Epoch ms after which no new attempt starts and no wait extends (the caller's own deadline). */
+  readonly deadline?: number | undefined;
+  /** The attempt number an outer retry assigned; inner policies pass it on (1 when absent). */
+  readonly attempt?: number | undefined;
 }
 
 /**
