@@ -7,6 +7,8 @@ import { defineConfig } from 'tsup';
 export const libraryEntries = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'stores/sqlite/index': 'src/stores/sqlite/index.ts',
+  'stores/postgres/index': 'src/stores/postgres/index.ts',
 } as const;
 
 const shared = {

@@ -8,5 +8,7 @@ export * from './connector';
 export * from './errors';
 export * from './model';
 export * from './resilience';
+export * from './revocation';
+export * from './stores';
 export * from './telemetry';
 export { PACKAGE_NAME, VERSION } from './version';

@@ -1,5 +1,8 @@
 /**
- * Test utilities for connector authors (`lifeline/testing`): the fault-injecting
- * fake target and conformance checks live here.
+ * Test utilities for connector authors (`lifeline/testing`): the shared store
+ * conformance suite, and (as they land) the fault-injecting fake target and
+ * the connector conformance kit.
  */
+
 export { VERSION } from '../version';
+export * from './storeConformance';
