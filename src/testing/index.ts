@@ -5,4 +5,5 @@
  */
 
 export { VERSION } from '../version';
+export * from './fakeTarget';
 export * from './storeConformance';
