@@ -9,6 +9,7 @@ export const libraryEntries = {
   'testing/index': 'src/testing/index.ts',
   'stores/sqlite/index': 'src/stores/sqlite/index.ts',
   'stores/postgres/index': 'src/stores/postgres/index.ts',
+  'connectors/scim/index': 'src/connectors/scim/index.ts',
 } as const;
 
 const shared = {
