@@ -9,6 +9,12 @@ export interface VersionDetection<TContext> {
   readonly probe?: (ctx: TContext) => Promise<VersionProbe | string>;
   /** Or by shape: fetch a sample payload of `kind`; the first adapter that accepts it wins. */
   readonly sample?: { readonly kind: string; readonly fetch: (ctx: TContext) => Promise<unknown> };
+  /**
+   * A response header in which the target states its API version on every
+   * response (e.g. `x-api-version`). When set, each response is checked against
+   * the active adapter before its status or body is trusted.
+   */
+  readonly header?: string;
   /** How long a resolution is cached per tenant (default 10 minutes). */
   readonly ttlMs?: number;
 }

@@ -18,6 +18,7 @@ export {
   type WireSchemas,
 } from './defineAdapter';
 export { driftChanges } from './driftChanges';
+export type { DriftWarningEvent, ShapeObservedEvent } from './events';
 export { isKnownPath, knownPaths, WILDCARD } from './knownPaths';
 export { DEFAULT_MAX_BODY_BYTES, type ReadJsonBodyOptions, readJsonBody } from './readJsonBody';
 export { type ReadContext, type ReadOutcome, readPayload } from './readPayload';

@@ -1,3 +1,9 @@
+import { createAdapterContext } from '../adapters/AdapterContext';
+import { AdapterResolver, type AdapterSwitchEvent, type VersionDetection } from '../adapters/AdapterResolver';
+import { checkVersionHeader } from '../adapters/checkVersionHeader';
+import type { Adapter } from '../adapters/defineAdapter';
+import type { DriftWarningEvent, ShapeObservedEvent } from '../adapters/events';
+import type { ReadOutcome } from '../adapters/readPayload';
 import {
   classifyNetworkError,
   type ErrorContext,
@@ -9,6 +15,7 @@ import {
   UnsupportedError,
 } from '../errors';
 import type { Secret } from '../model';
+import { Emitter, type Event, neverEvent } from '../resilience/Event';
 import { type AttemptContext, directPolicy, type ExecutionPolicy } from '../resilience/ExecutionPolicy';
 import { createClassifiedFetch } from './classifiedFetch';
 import type { CredentialProvider } from './credentials/CredentialProvider';
@@ -53,6 +60,14 @@ export interface BoundConnector<TConfig = unknown, TCapability extends Operation
   readonly usesStaticCredential: boolean;
   /** The resilience policy every call runs through (by default the (connector, tenant) policy of the registry). */
   readonly policy: ExecutionPolicy;
+  /** The adapter version in use for this tenant, once resolved (undefined without adapters). */
+  readonly adapterVersion: string | undefined;
+  /** Fires when this tenant's adapter is chosen or switched (after drift). */
+  readonly onAdapterSwitch: Event<AdapterSwitchEvent>;
+  /** Fires on additive drift: a payload that parses but has fields the adapter does not know (once per new shape). */
+  readonly onDriftWarning: Event<DriftWarningEvent>;
+  /** Fires for every payload read through an adapter (shape fingerprints, for contract baselines). */
+  readonly onShape: Event<ShapeObservedEvent>;
   /** Whether the connector implements `operation`. */
   supports(operation: OperationName): operation is TCapability;
   /** Whether `operation` may be repeated safely. */
@@ -76,7 +91,14 @@ export interface BindInput<TConfig, TCapability extends OperationName> {
   readonly options: BindOptions;
   /** The default policy of a tenant, used when `options.policy` is absent; calls run once, as is, without it. */
   readonly policyFor?: (tenant: string) => ExecutionPolicy;
+  /** The connector's adapters, newest first. */
+  readonly adapters?: readonly Adapter[];
+  /** How the tenant's adapter version is detected. */
+  readonly versioning?: VersionDetection<OperationContext<TConfig>>;
 }
+
+/** Most distinct additive-drift fingerprints remembered per binding (warnings fire once per fingerprint). */
+const MAX_WARNED_SHAPES = 1024;
 
 function tenantOf(config: unknown, explicit: string | undefined): string {
   if (explicit !== undefined) return explicit;
@@ -105,6 +127,53 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
   const logger = options.logger ?? noopLogger;
   const policy = options.policy ?? input.policyFor?.(tenant) ?? directPolicy;
   const meta = { id, version } as const;
+  const adapters = input.adapters ?? [];
+  const resolver =
+    adapters.length === 0
+      ? undefined
+      : new AdapterResolver<OperationContext<TConfig>>(adapters, input.versioning ?? {});
+  const driftWarnings = new Emitter<DriftWarningEvent>();
+  const shapes = new Emitter<ShapeObservedEvent>();
+  const warned = new Set<string>();
+  const versionHeader = input.versioning?.header;
+
+  function observe(operation: OperationName) {
+    return (kind: string, outcome: ReadOutcome<unknown>, adapterVersion: string): void => {
+      if (shapes.hasListeners) {
+        shapes.emit({
+          connector: id,
+          tenant,
+          operation,
+          kind,
+          adapterVersion,
+          fingerprint: outcome.fingerprint,
+          shape: outcome.shape,
+        });
+      }
+      if (
+        outcome.additions.length > 0 &&
+        !warned.has(outcome.fingerprint) &&
+        warned.size < MAX_WARNED_SHAPES
+      ) {
+        warned.add(outcome.fingerprint);
+        logger.warn('lifeline: additive drift', {
+          connector: id,
+          operation,
+          kind,
+          fingerprint: outcome.fingerprint,
+        });
+        driftWarnings.emit({
+          connector: id,
+          tenant,
+          operation,
+          kind,
+          adapterVersion,
+          fingerprint: outcome.fingerprint,
+          additions: outcome.additions,
+        });
+      }
+    };
+  }
 
   async function invoke(
     operation: ResolvedOperation<TConfig>,
@@ -114,7 +183,18 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     credential: Secret | undefined,
     context: ErrorContext,
   ): Promise<unknown> {
-    const ctx: OperationContext<TConfig> = {
+    const fetchFor = (adapter: Adapter | undefined) =>
+      createClassifiedFetch({
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        signal: attempt.signal,
+        context,
+        inspect:
+          adapter === undefined || versionHeader === undefined
+            ? undefined
+            : (response: Response) =>
+                checkVersionHeader(response.headers, versionHeader, adapter, adapters, context),
+      });
+    const base = {
       connector: meta,
       operation: operation.name,
       tenant,
@@ -122,16 +202,33 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       credential,
       attempt: attempt.attempt,
       logger,
-      fetch: createClassifiedFetch({
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        signal: attempt.signal,
-        context,
-      }),
       ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
       ...(deadline === undefined ? {} : { deadline }),
     };
+    const scope = {
+      connector: id,
+      tenant,
+      operation: operation.name,
+      alternatives: adapters,
+      observe: observe(operation.name),
+    };
     let result: unknown;
     try {
+      let adapter: Adapter | undefined;
+      if (resolver !== undefined) {
+        adapter =
+          resolver.current(tenant) ??
+          (await resolver.resolve(tenant, {
+            ...base,
+            fetch: fetchFor(undefined),
+            adapter: createAdapterContext(undefined, scope),
+          }));
+      }
+      const ctx: OperationContext<TConfig> = {
+        ...base,
+        fetch: fetchFor(adapter),
+        adapter: createAdapterContext(adapter, scope),
+      };
       result = await operation.run(ctx, args);
     } catch (error) {
       throw classifyNetworkError(error, { context, callerSignal: attempt.signal });
@@ -147,7 +244,31 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     return parsed.data;
   }
 
+  /**
+   * Runs one attempt; when the target's payload drifted and another adapter
+   * accepts it, switches the tenant's adapter and, for idempotent operations
+   * only, runs the attempt once more under the new adapter.
+   */
   async function attemptOnce(
+    operation: ResolvedOperation<TConfig>,
+    args: unknown,
+    attempt: AttemptContext,
+    deadline: number | undefined,
+    context: ErrorContext,
+  ): Promise<unknown> {
+    try {
+      return await attemptWithCredential(operation, args, attempt, deadline, context);
+    } catch (error) {
+      if (resolver === undefined || !isLifelineError(error, 'schema_drift')) throw error;
+      const suggested = (error as SchemaDriftError).suggestedVersion;
+      if (suggested === undefined || suggested === resolver.current(tenant)?.version) throw error;
+      resolver.switchTo(tenant, suggested);
+      if (!operation.idempotent) throw error;
+      return attemptWithCredential(operation, args, attempt, deadline, context);
+    }
+  }
+
+  async function attemptWithCredential(
     operation: ResolvedOperation<TConfig>,
     args: unknown,
     attempt: AttemptContext,
@@ -179,6 +300,12 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     credentialKind: provider?.kind,
     usesStaticCredential: provider?.isStatic ?? false,
     policy,
+    get adapterVersion() {
+      return resolver?.current(tenant)?.version;
+    },
+    onAdapterSwitch: resolver === undefined ? neverEvent : resolver.onSwitch,
+    onDriftWarning: driftWarnings.event,
+    onShape: shapes.event,
     supports: (operation): operation is TCapability => operations.has(operation),
     isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
     async call<N extends OperationName>(

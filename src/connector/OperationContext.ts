@@ -1,3 +1,4 @@
+import type { AdapterContext } from '../adapters/AdapterContext';
 import type { Secret } from '../model';
 import type { ClassifiedFetch } from './classifiedFetch';
 import type { Logger } from './Logger';
@@ -35,6 +36,11 @@ export interface OperationContext<TConfig> {
   readonly attempt: number;
   /** Structured logger (no-op by default). */
   readonly logger: Logger;
+  /**
+   * The tenant's active adapter: `ctx.adapter.read(kind, payload)` validates a
+   * target payload and maps it to the model (drift is `schema_drift`).
+   */
+  readonly adapter: AdapterContext;
   /** `fetch` that passes `signal` along and throws classified Lifeline errors for failures and non-2xx/3xx statuses. */
   readonly fetch: ClassifiedFetch;
 }

@@ -11,6 +11,8 @@ export interface ClassifiedFetchOptions {
   readonly signal?: AbortSignal | undefined;
   /** Context for errors (connector, operation, tenant). */
   readonly context?: ErrorContext;
+  /** Runs on every response before its status is classified; may throw (e.g. a version-header check). */
+  readonly inspect?: ((response: Response) => void) | undefined;
 }
 
 /**
@@ -44,6 +46,14 @@ export function createClassifiedFetch(options: ClassifiedFetchOptions = {}): Cla
         context: requestContext,
         callerSignal: finalInit?.signal ?? undefined,
       });
+    }
+    if (options.inspect !== undefined) {
+      try {
+        options.inspect(response);
+      } catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
     }
     const failure = classifyHttp(response, { context: requestContext });
     if (failure !== undefined) {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { VersionDetection } from '../adapters/AdapterResolver';
+import type { Adapter } from '../adapters/defineAdapter';
 import { formatIssues, InvalidInputError, issuesFromZod } from '../errors';
 import type { ExecutionPolicy } from '../resilience/ExecutionPolicy';
 import { parseOptions } from '../resilience/parseOptions';
@@ -57,6 +59,16 @@ export interface ConnectorDefinition<
    * `false` runs calls once, as is.
    */
   readonly resilience?: ResilienceOptions | false;
+  /**
+   * Versions of the target's API this connector speaks, newest first (see
+   * `defineAdapter`). Handlers read payloads through `ctx.adapter`.
+   */
+  readonly adapters?: readonly Adapter[];
+  /**
+   * How a tenant's version is found: an explicit `probe`, else the shape of a
+   * `sample`, else the newest adapter. Cached per tenant for `ttlMs`.
+   */
+  readonly versioning?: VersionDetection<OperationContext<z.output<TConfigSchema>>>;
 }
 
 /** Options of {@link Connector.with}. */
@@ -100,6 +112,8 @@ export interface Connector<TConfigSchema extends z.ZodType, TCapability extends 
   supports(operation: OperationName): operation is TCapability;
   /** Whether `operation` may be repeated safely. */
   isIdempotent(operation: OperationName): boolean;
+  /** The adapters, newest first (empty when the connector reads payloads itself). */
+  readonly adapters: readonly Adapter[];
   /** The connector's own resilience registry: one policy per tenant (subscribe to events, persist breakers, shut down). */
   readonly resilience: ResilienceRegistry;
   /**
@@ -169,6 +183,11 @@ export function defineConnector<
     parseOptions(ResilienceOptionsSchema, resilienceOptions, `resilience options of connector ${id}`);
   }
   const registry = new ResilienceRegistry();
+  const adapters = definition.adapters ?? [];
+  const versions = adapters.map((adapter) => adapter.version);
+  if (new Set(versions).size !== versions.length) {
+    throw new InvalidInputError(`Connector ${id} lists an adapter version twice: ${versions.join(', ')}.`);
+  }
   const operations = new Map<OperationName, ResolvedOperation<TConfig>>();
   for (const [name, implementation] of Object.entries(definition.operations ?? {})) {
     if (!isOperationName(name)) {
@@ -207,6 +226,7 @@ export function defineConnector<
     supports: (operation): operation is TCapability => operations.has(operation),
     isIdempotent: (operation) => operations.get(operation)?.idempotent ?? OPERATIONS[operation].idempotent,
     resilience: registry,
+    adapters,
     with(config, credential, options = {}) {
       const parsed = definition.config.safeParse(config);
       if (!parsed.success) {
@@ -224,6 +244,8 @@ export function defineConnector<
         capabilities,
         credential,
         options,
+        adapters,
+        ...(definition.versioning === undefined ? {} : { versioning: definition.versioning }),
         ...(resilienceOptions === false
           ? {}
           : {
