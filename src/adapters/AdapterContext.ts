@@ -3,6 +3,7 @@ import type { ReadResult } from './canonicalKinds';
 import type { Adapter } from './defineAdapter';
 import { type ReadJsonBodyOptions, readJsonBody } from './readJsonBody';
 import { type ReadOutcome, readPayload } from './readPayload';
+import type { VersionMismatch } from './VersionMismatch';
 
 /**
  * The active adapter as an operation handler sees it (`ctx.adapter`): read a
@@ -41,6 +42,8 @@ export interface AdapterScope {
   readonly alternatives: readonly Adapter[];
   /** Called after every successful read (additive drift, shape fingerprints). */
   readonly observe?: (kind: string, outcome: ReadOutcome<unknown>, adapterVersion: string) => void;
+  /** Responses whose version header disagreed with the adapter (see `checkVersionHeader`). */
+  readonly mismatch?: VersionMismatch;
 }
 
 /**
@@ -75,7 +78,15 @@ export function createAdapterContext(adapter: Adapter | undefined, scope: Adapte
   return {
     version: adapter.version,
     read,
-    readResponse: async (kind, response, options) => read(kind, await readJsonBody(response, options)),
+    readResponse: async (kind, response, options) => {
+      const body = await readJsonBody(response, options);
+      const headerDrift = scope.mismatch?.take(response);
+      if (headerDrift === undefined) return read(kind, body);
+      // The target stated another version: report the field-level diff when the
+      // body shows one, else the version mismatch itself. Never a success.
+      readPayload(adapter, kind, body, context);
+      throw headerDrift;
+    },
     write: (kind, model) => adapter.fromModel(kind, model),
   };
 }

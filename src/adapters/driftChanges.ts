@@ -61,26 +61,29 @@ export function driftChanges(error: z.ZodError, payload: unknown, known: Readonl
     const raw = issue as { expected?: unknown; values?: unknown; keys?: unknown };
     const path = dotted(issue.path);
     let change: DriftChange;
-    if (issue.code === 'invalid_type') {
-      const received = jsonType(valueAt(payload, issue.path));
-      const expected = typeof raw.expected === 'string' ? raw.expected : 'unknown';
-      if (received === 'undefined') {
-        const candidates = unknownByParent.get(parentOf(path)) ?? [];
-        change =
-          candidates.length > 0
-            ? { path, kind: 'renamed_candidate', expected, received, candidates }
-            : { path, kind: 'missing', expected, received };
-      } else {
-        change = { path, kind: 'retyped', expected, received };
-      }
-    } else if (issue.code === 'invalid_value') {
-      const values = Array.isArray(raw.values) ? raw.values.map(String).join('|') : 'a known value';
+    const received = jsonType(valueAt(payload, issue.path));
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && received === 'undefined') {
+      const expected =
+        typeof raw.expected === 'string'
+          ? raw.expected
+          : Array.isArray(raw.values)
+            ? raw.values.map(String).join('|')
+            : 'a value';
+      const candidates = unknownByParent.get(parentOf(path)) ?? [];
+      change =
+        candidates.length > 0
+          ? { path, kind: 'renamed_candidate', expected, received, candidates }
+          : { path, kind: 'missing', expected, received };
+    } else if (issue.code === 'invalid_type') {
       change = {
         path,
-        kind: 'enum_value_added',
-        expected: values,
-        received: jsonType(valueAt(payload, issue.path)),
+        kind: 'retyped',
+        expected: typeof raw.expected === 'string' ? raw.expected : 'unknown',
+        received,
       };
+    } else if (issue.code === 'invalid_value') {
+      const values = Array.isArray(raw.values) ? raw.values.map(String).join('|') : 'a known value';
+      change = { path, kind: 'enum_value_added', expected: values, received };
     } else if (issue.code === 'unrecognized_keys') {
       const keys = Array.isArray(raw.keys) ? raw.keys.map(String) : [];
       for (const key of keys) {

@@ -31,3 +31,4 @@ export {
   MAX_SHAPE_DEPTH,
   shapeFingerprint,
 } from './shape';
+export { VersionMismatch } from './VersionMismatch';

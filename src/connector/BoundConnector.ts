@@ -4,6 +4,7 @@ import { checkVersionHeader } from '../adapters/checkVersionHeader';
 import type { Adapter } from '../adapters/defineAdapter';
 import type { DriftWarningEvent, ShapeObservedEvent } from '../adapters/events';
 import type { ReadOutcome } from '../adapters/readPayload';
+import { VersionMismatch } from '../adapters/VersionMismatch';
 import {
   classifyNetworkError,
   type ErrorContext,
@@ -183,6 +184,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     credential: Secret | undefined,
     context: ErrorContext,
   ): Promise<unknown> {
+    const mismatch = versionHeader === undefined ? undefined : new VersionMismatch();
     const fetchFor = (adapter: Adapter | undefined) =>
       createClassifiedFetch({
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
@@ -191,8 +193,16 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
         inspect:
           adapter === undefined || versionHeader === undefined
             ? undefined
-            : (response: Response) =>
-                checkVersionHeader(response.headers, versionHeader, adapter, adapters, context),
+            : (response: Response) => {
+                try {
+                  checkVersionHeader(response.headers, versionHeader, adapter, adapters, context);
+                } catch (drift) {
+                  // A failed status under another version cannot be trusted (a moved
+                  // endpoint's 404/410 is not "already revoked"): report it now.
+                  if (response.status >= 400 || mismatch === undefined) throw drift;
+                  mismatch.hold(response, drift as SchemaDriftError);
+                }
+              },
       });
     const base = {
       connector: meta,
@@ -211,6 +221,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       operation: operation.name,
       alternatives: adapters,
       observe: observe(operation.name),
+      ...(mismatch === undefined ? {} : { mismatch }),
     };
     let result: unknown;
     try {
@@ -230,6 +241,8 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
         adapter: createAdapterContext(adapter, scope),
       };
       result = await operation.run(ctx, args);
+      const unread = mismatch?.unread();
+      if (unread !== undefined) throw unread;
     } catch (error) {
       throw classifyNetworkError(error, { context, callerSignal: attempt.signal });
     }
