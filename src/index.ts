@@ -6,6 +6,7 @@ export * from './adapters';
 export * from './audit';
 export * from './connector';
 export * from './errors';
+export * from './lifecycle';
 export * from './model';
 export * from './resilience';
 export * from './revocation';

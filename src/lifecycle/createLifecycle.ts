@@ -1,0 +1,462 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditEmitter } from '../audit/createAuditEmitter';
+import type { BoundConnector } from '../connector/BoundConnector';
+import { formatIssues, InvalidInputError, issuesFromZod, NotFoundError } from '../errors';
+import type { Identity, LifecycleEvent } from '../model';
+import { Emitter, type Event } from '../resilience/Event';
+import type { VerifyOptions } from '../revocation/verifyRevocation';
+import { memoryStore } from '../stores/memoryStore';
+import type { Store, TaskRecord } from '../stores/Store';
+import { auditRun } from './auditStep';
+import type { Fallback } from './fallbacks/Fallback';
+import { closeTask, listTasks } from './fallbacks/manualQueue';
+import { checkGuard, type GuardOptions } from './guard';
+import { type LifecycleReport, summarize } from './LifecycleReport';
+import {
+  EmergencyRevokeRequest,
+  type EmergencyRevokeRequestInput,
+  OffboardRequest,
+  type OffboardRequestInput,
+  type RequestEventInput,
+} from './LifecycleRequest';
+import { type DiscoveryFailure, type PlanResult, planEmergencyRevoke, planOffboard } from './plan';
+import { type ProgressEvent, runSteps } from './runSteps';
+import type { Step, StepResult } from './Step';
+
+/** Options of {@link createLifecycle}. */
+export interface LifecycleOptions {
+  /** Bound connectors by id (`acme.with(config, credential)`). */
+  readonly connectors: Readonly<Record<string, BoundConnector>>;
+  /** Ledger and journal; `memoryStore()` by default (use SQLite or PostgreSQL to survive crashes). */
+  readonly store?: Store;
+  /** Where audit events go. */
+  readonly audit?: AuditEmitter;
+  /** The fallback chain for steps that cannot complete; the first receipt wins. */
+  readonly fallback?: Fallback | readonly Fallback[];
+  /** Blast-radius limits (see `checkGuard`). */
+  readonly guard?: GuardOptions;
+  /** Concurrent steps overall (default 16) and per connector (default 8). */
+  readonly concurrency?: { readonly total?: number; readonly perConnector?: number };
+  /** How long a step retries retryable failures before escalation (default 60 s). */
+  readonly stepDeadlineMs?: number;
+  /** Verification settings for every revocation. */
+  readonly verify?: Omit<VerifyOptions, 'signal'>;
+  /** Above this many steps the report omits the per-step list (default 10,000). */
+  readonly maxReportSteps?: number;
+  /** This worker's lease owner id. */
+  readonly owner?: string;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** The lifecycle runner (see {@link createLifecycle}). */
+export interface Lifecycle {
+  /** Offboards an identity: revoke, disable, (delete); never reports an incomplete run as success. */
+  offboard(request: OffboardRequestInput, options?: RunOptions): Promise<LifecycleReport>;
+  /** Revokes every credential matching a selector across connectors. */
+  emergencyRevoke(request: EmergencyRevokeRequestInput, options?: RunOptions): Promise<LifecycleReport>;
+  /** Discovers and plans an offboarding without touching anything. */
+  plan(request: OffboardRequestInput, options?: RunOptions): Promise<PlanResult>;
+  /** Continues a run after a crash: finished steps are kept, the rest run (exactly once, by the ledger). */
+  resume(runId: string, options?: RunOptions): Promise<LifecycleReport>;
+  /** The journaled status of a run. */
+  status(runId: string): Promise<{ readonly status: string; readonly summary?: unknown } | undefined>;
+  /** Every step result of a run, streamed from the journal. */
+  steps(runId: string): AsyncGenerator<StepResult>;
+  /** Open or closed manual remediation tasks. */
+  tasks(status?: 'open' | 'closed'): Promise<TaskRecord[]>;
+  /** Closes a manual task with a note. */
+  closeTask(id: string, note: string): Promise<TaskRecord>;
+  /** Progress of running runs. */
+  readonly onProgress: Event<ProgressEvent>;
+}
+
+const Options = z.object({
+  concurrency: z
+    .object({ total: z.int().min(1).max(1024).optional(), perConnector: z.int().min(1).max(1024).optional() })
+    .optional(),
+  stepDeadlineMs: z.int().min(0).max(86_400_000).optional(),
+  maxReportSteps: z.int().min(0).max(10_000_000).optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error);
+    throw new InvalidInputError(`Invalid ${what}:\n${formatIssues(issues)}`, { issues });
+  }
+  return parsed.data;
+}
+
+function toEvent(
+  input: RequestEventInput | z.output<typeof OffboardRequest>['event'],
+  type: LifecycleEvent['type'],
+): LifecycleEvent {
+  return {
+    id: input.id ?? `evt-${randomUUID()}`,
+    type: input.type ?? type,
+    reason: input.reason,
+    actor: input.actor,
+    requestedAt: input.requestedAt ?? new Date().toISOString(),
+    ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
+  };
+}
+
+/** What a run journals about itself, enough to resume. */
+interface RunPayload {
+  readonly kind: LifecycleReport['kind'];
+  readonly event: LifecycleEvent;
+  readonly identity?: Identity;
+  readonly dryRun: boolean;
+  readonly connectors: readonly string[];
+  readonly startedAt: string;
+  readonly failures: readonly DiscoveryFailure[];
+  readonly summary?: unknown;
+}
+
+interface StepPayload {
+  readonly step: Step;
+  readonly result?: StepResult;
+}
+
+/**
+ * Creates the lifecycle runner: offboardings and emergency revocations that
+ * complete even when a connector fails. Each connector's access is discovered
+ * and planned independently; steps run with bounded concurrency; a step that
+ * fails permanently, drifts, stays unverified or sits behind an open breaker
+ * past its deadline goes to the fallback chain and becomes `escalated` with a
+ * receipt. Runs and steps are journaled in the store, so `resume(runId)`
+ * continues after a crash without repeating effects.
+ *
+ * @example
+ * ```ts
+ * const lifeline = createLifecycle({
+ *   connectors: { acme: acme.with(config, credential) },
+ *   store: memoryStore(),
+ *   audit: createAuditEmitter({ sinks: [jsonlSink({ path: 'audit.jsonl' })] }),
+ *   fallback: [manualQueue()],
+ * });
+ * const report = await lifeline.offboard({ identity, event: { reason, actor, ticket } });
+ * console.log(renderReport(report));
+ * ```
+ */
+export function createLifecycle(options: LifecycleOptions): Lifecycle {
+  const parsed = parse(Options, options, 'createLifecycle options');
+  const store = options.store ?? memoryStore();
+  const fallbacks: readonly Fallback[] =
+    options.fallback === undefined
+      ? []
+      : Array.isArray(options.fallback)
+        ? options.fallback
+        : [options.fallback as Fallback];
+  const concurrency = {
+    total: parsed.concurrency?.total ?? 16,
+    perConnector: parsed.concurrency?.perConnector ?? 8,
+  };
+  const stepDeadlineMs = parsed.stepDeadlineMs ?? 60_000;
+  const maxReportSteps = parsed.maxReportSteps ?? 10_000;
+  const progress = new Emitter<ProgressEvent>();
+
+  const select = (ids: readonly string[] | undefined): Record<string, BoundConnector> => {
+    if (ids === undefined) return { ...options.connectors };
+    const chosen: Record<string, BoundConnector> = {};
+    for (const id of ids) {
+      const bound = options.connectors[id];
+      if (bound === undefined)
+        throw new InvalidInputError(
+          `Unknown connector "${id}"; known: ${Object.keys(options.connectors).join(', ')}.`,
+        );
+      chosen[id] = bound;
+    }
+    return chosen;
+  };
+
+  async function execute(
+    runId: string,
+    payload: RunPayload,
+    steps: readonly Step[],
+    previous: ReadonlyMap<string, StepResult>,
+    signal: AbortSignal | undefined,
+  ): Promise<LifecycleReport> {
+    const connectors = select(payload.connectors);
+    const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
+    const startedMs = Date.now();
+    if (!payload.dryRun) {
+      for (const bound of Object.values(connectors)) {
+        if (!bound.usesStaticCredential) continue;
+        options.audit?.emit({
+          type: 'credential.static_used',
+          runId,
+          lifecycleEvent: { id: payload.event.id, type: payload.event.type, reason: payload.event.reason },
+          actor: payload.event.actor,
+          target: { connector: bound.id, connectorVersion: bound.version, tenant: bound.tenant },
+          message: `connector ${bound.id} authenticates with a long-lived static credential`,
+        });
+      }
+    }
+    const results = await runSteps(
+      {
+        runId,
+        event: payload.event,
+        identity: payload.identity,
+        connectors,
+        store,
+        audit: options.audit,
+        fallbacks,
+        dryRun: payload.dryRun,
+        concurrency,
+        stepDeadlineMs,
+        verify: options.verify,
+        owner: options.owner,
+        signal,
+        onSettled: async (step, result) => {
+          await store.putStep({
+            runId,
+            stepId: step.id,
+            status: result.state,
+            payload: { step, result } as never,
+          });
+        },
+      },
+      steps,
+      previous,
+      (event) => progress.emit(event),
+    );
+    const ordered = steps.map((step) => results.get(step.id) as StepResult);
+    const { status, summary, reasons } = summarize(ordered, payload.failures, payload.dryRun);
+    const finishedAt = new Date().toISOString();
+    await store.putRun({ id: runId, status, payload: { ...payload, summary } as never });
+    if (!payload.dryRun) {
+      auditRun(
+        scope,
+        status === 'incomplete' ? 'run.incomplete' : 'run.completed',
+        reasons.join('; ') || undefined,
+        {
+          steps: summary.total,
+          escalated: summary.escalated,
+          failed: summary.failed,
+        },
+      );
+    }
+    return {
+      runId,
+      kind: payload.kind,
+      status,
+      event: payload.event,
+      ...(payload.identity === undefined ? {} : { identity: payload.identity }),
+      startedAt: payload.startedAt,
+      finishedAt,
+      durationMs: Date.now() - startedMs,
+      summary,
+      reasons,
+      discoveryFailures: payload.failures,
+      steps: ordered.length > maxReportSteps ? [] : ordered,
+      stepsOmitted: ordered.length > maxReportSteps,
+    };
+  }
+
+  async function start(
+    kind: LifecycleReport['kind'],
+    runId: string,
+    payloadBase: Omit<RunPayload, 'failures' | 'startedAt'>,
+    plan: PlanResult,
+    override: { reason: string; actor: LifecycleEvent['actor'] } | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<LifecycleReport> {
+    const payload: RunPayload = {
+      ...payloadBase,
+      kind,
+      failures: plan.failures,
+      startedAt: new Date().toISOString(),
+    };
+    const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
+    checkGuard(plan, options.guard, override, payload.identity === undefined ? 0 : 1);
+    if (!payload.dryRun) {
+      auditRun(
+        scope,
+        'run.started',
+        override === undefined ? undefined : `guard overridden by ${override.actor.id}: ${override.reason}`,
+        { steps: plan.steps.length, ...(override === undefined ? {} : { guardOverride: true }) },
+      );
+    }
+    await store.putRun({ id: runId, status: 'running', payload: payload as never });
+    const batch = 1000;
+    for (let i = 0; i < plan.steps.length; i += batch) {
+      await store.putSteps(
+        plan.steps
+          .slice(i, i + batch)
+          .map((step) => ({ runId, stepId: step.id, status: 'pending', payload: { step } as never })),
+      );
+    }
+    const receipts = new Map<string, { fallback: string; receipt: string; reason: string }>();
+    for (const failure of plan.failures) {
+      // A connector whose access could not be enumerated is escalated as a whole.
+      const step: Step = {
+        id: `${failure.connector}:discover`,
+        connector: failure.connector,
+        action: 'discover',
+        phase: 0,
+        group: failure.connector,
+      };
+      for (const fallback of fallbacks) {
+        try {
+          const receipt = await fallback.escalate({
+            runId,
+            step,
+            event: payload.event,
+            ...(payload.identity === undefined ? {} : { identity: payload.identity }),
+            reason: { code: failure.code, message: failure.message },
+            store,
+            connectors: options.connectors,
+            ...(signal === undefined ? {} : { signal }),
+          });
+          if (receipt !== undefined) {
+            options.audit?.emit({
+              type: 'fallback.escalated',
+              runId,
+              lifecycleEvent: {
+                id: payload.event.id,
+                type: payload.event.type,
+                reason: payload.event.reason,
+              },
+              actor: payload.event.actor,
+              target: { connector: failure.connector },
+              fallback: { name: receipt.fallback, receipt: receipt.receipt },
+              message: `access at ${failure.connector} could not be enumerated (${failure.code})`,
+            });
+            (plan.steps as Step[]).push(step);
+            receipts.set(step.id, { ...receipt, reason: failure.code });
+            break;
+          }
+        } catch {
+          // next fallback
+        }
+      }
+    }
+    const discovered = plan.steps.filter((s) => s.action === 'discover');
+    const previous = new Map<string, StepResult>(
+      discovered.map((s) => [
+        s.id,
+        {
+          stepId: s.id,
+          connector: s.connector,
+          action: s.action,
+          objectId: s.connector,
+          state: 'escalated',
+          outcome: 'escalated',
+          verified: false,
+          attempts: 1,
+          durationMs: 0,
+          ...(receipts.has(s.id) ? { escalation: receipts.get(s.id) } : {}),
+        } as StepResult,
+      ]),
+    );
+    return execute(runId, payload, plan.steps, previous, signal);
+  }
+
+  return {
+    onProgress: progress.event,
+
+    async plan(request, runOptions = {}) {
+      const parsedRequest = parse(OffboardRequest, request, 'offboard request');
+      return planOffboard(select(parsedRequest.connectors), parsedRequest, runOptions.signal);
+    },
+
+    async offboard(request, runOptions = {}) {
+      const parsedRequest = parse(OffboardRequest, request, 'offboard request');
+      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
+      const event = toEvent(parsedRequest.event, 'leaver');
+      const connectors = select(parsedRequest.connectors);
+      const plan = await planOffboard(connectors, parsedRequest, runOptions.signal);
+      return start(
+        'offboard',
+        runId,
+        {
+          kind: 'offboard',
+          event,
+          identity: parsedRequest.identity,
+          dryRun: parsedRequest.dryRun,
+          connectors: Object.keys(connectors),
+        },
+        plan,
+        parsedRequest.override,
+        runOptions.signal,
+      );
+    },
+
+    async emergencyRevoke(request, runOptions = {}) {
+      const parsedRequest = parse(EmergencyRevokeRequest, request, 'emergency revoke request');
+      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
+      const event = toEvent(parsedRequest.event, 'emergency_revoke');
+      const connectors = select(parsedRequest.connectors);
+      const plan = await planEmergencyRevoke(connectors, parsedRequest.selector, runOptions.signal);
+      return start(
+        'emergency_revoke',
+        runId,
+        {
+          kind: 'emergency_revoke',
+          event,
+          dryRun: parsedRequest.dryRun,
+          connectors: Object.keys(connectors),
+        },
+        plan,
+        parsedRequest.override,
+        runOptions.signal,
+      );
+    },
+
+    async resume(runId, runOptions = {}) {
+      const run = await store.getRun(runId);
+      if (run === undefined) throw new NotFoundError(`No run ${runId} in this store.`);
+      const payload = run.payload as unknown as RunPayload;
+      const steps: Step[] = [];
+      const previous = new Map<string, StepResult>();
+      let cursor: string | undefined;
+      for (let page = 0; page < 1_000_000; page++) {
+        const result = await store.listSteps(runId, {
+          limit: 1000,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const record of result.items) {
+          const stepPayload = record.payload as unknown as StepPayload;
+          steps.push(stepPayload.step);
+          if (stepPayload.result !== undefined && stepPayload.result.state !== 'scheduled') {
+            previous.set(stepPayload.step.id, stepPayload.result);
+          }
+        }
+        if (result.nextCursor === undefined) break;
+        cursor = result.nextCursor;
+      }
+      return execute(runId, payload, steps, previous, runOptions.signal);
+    },
+
+    async status(runId) {
+      const run = await store.getRun(runId);
+      if (run === undefined) return undefined;
+      return { status: run.status, summary: (run.payload as { summary?: unknown }).summary };
+    },
+
+    async *steps(runId) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 1_000_000; page++) {
+        const result = await store.listSteps(runId, {
+          limit: 1000,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const record of result.items) {
+          const stepPayload = record.payload as unknown as StepPayload;
+          if (stepPayload.result !== undefined) yield stepPayload.result;
+        }
+        if (result.nextCursor === undefined) return;
+        cursor = result.nextCursor;
+      }
+    },
+
+    tasks: (status = 'open') => listTasks(store, status),
+    closeTask: (id, note) => closeTask(store, id, note),
+  };
+}

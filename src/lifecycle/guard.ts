@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { PermanentError } from '../errors';
+import type { PlanResult } from './plan';
+
+/** Blast-radius limits checked before a run touches anything. */
+export const GuardOptions = z.object({
+  /** Most identities one run may act on (default 1 for offboarding; emergency revocations count 0). */
+  maxIdentities: z.int().min(0).optional(),
+  /** Most account deletes per connector (default 10). */
+  maxDeletesPerConnector: z.int().min(0).optional(),
+  /** Most steps per connector (default 10,000). */
+  maxStepsPerConnector: z.int().min(0).optional(),
+});
+/** What callers pass as guard options. */
+export type GuardOptions = z.input<typeof GuardOptions>;
+
+/**
+ * Refuses a plan that exceeds the blast-radius limits — a bug or a drifted
+ * list response must not mass-delete — unless the request carries an explicit
+ * override (which the run records in audit).
+ *
+ * @example
+ * ```ts
+ * checkGuard(plan, { maxDeletesPerConnector: 5 }, undefined, 1); // throws when 6 deletes are planned
+ * ```
+ */
+export function checkGuard(
+  plan: PlanResult,
+  options: GuardOptions | undefined,
+  override: { reason: string } | undefined,
+  identities: number,
+): void {
+  if (override !== undefined) return;
+  const limits = GuardOptions.parse(options ?? {});
+  const maxDeletes = limits.maxDeletesPerConnector ?? 10;
+  const maxSteps = limits.maxStepsPerConnector ?? 10_000;
+  const maxIdentities = limits.maxIdentities ?? 1;
+  const problems: string[] = [];
+  if (identities > maxIdentities) problems.push(`${identities} identities (limit ${maxIdentities})`);
+  const deletes = new Map<string, number>();
+  const steps = new Map<string, number>();
+  for (const step of plan.steps) {
+    steps.set(step.connector, (steps.get(step.connector) ?? 0) + 1);
+    if (step.action === 'account.delete') deletes.set(step.connector, (deletes.get(step.connector) ?? 0) + 1);
+  }
+  for (const [connector, count] of deletes) {
+    if (count > maxDeletes) problems.push(`${count} account deletes at ${connector} (limit ${maxDeletes})`);
+  }
+  for (const [connector, count] of steps) {
+    if (count > maxSteps) problems.push(`${count} steps at ${connector} (limit ${maxSteps})`);
+  }
+  if (problems.length > 0) {
+    throw new PermanentError(
+      `The blast-radius guard refused this plan: ${problems.join('; ')}. Nothing was changed. If this is intended, pass override: { reason, actor } (it is recorded in audit).`,
+    );
+  }
+}
