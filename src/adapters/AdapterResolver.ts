@@ -1,4 +1,4 @@
-import { InvalidInputError, UnsupportedError } from '../errors';
+import { InvalidInputError, SchemaDriftError, UnsupportedError } from '../errors';
 import { Emitter, type Event } from '../resilience/Event';
 import type { Adapter, VersionProbe } from './defineAdapter';
 import { readPayload } from './readPayload';
@@ -132,8 +132,14 @@ export class AdapterResolver<TContext> {
       const asProbe: VersionProbe = typeof observed === 'string' ? { version: observed } : observed;
       const adapter = this.#adapters.find((a) => a.matches(asProbe));
       if (adapter === undefined) {
-        throw new UnsupportedError(
-          `The target reports API version ${asProbe.version ?? '(unknown)'}, which no adapter supports (known: ${this.#adapters.map((a) => a.version).join(', ')}).`,
+        // The target speaks a version this connector does not know: that is drift, not a missing feature.
+        const known = this.#adapters.map((a) => a.version).join('|');
+        throw new SchemaDriftError(
+          `The target reports API version ${(asProbe.version ?? '(unknown)').slice(0, 64)}, which no adapter of this connector speaks (known: ${known}).`,
+          {
+            hint: 'unknown_shape',
+            changes: [{ path: 'version', kind: 'invalid', expected: known, received: 'string' }],
+          },
         );
       }
       return { adapter, reason: 'probe' };

@@ -147,7 +147,24 @@ export async function planOffboard(
           steps.push(...(await planAccount(name, bound, account, request, now, signal)));
         return { connector: name, steps, accounts: accounts.length };
       } catch (error) {
-        return { connector: name, steps: [], accounts: 0, failure: { connector: name, ...errorOf(error) } };
+        // Access could not be enumerated. When the identity's account there is
+        // known, still plan its disable, so that step is tried and, failing,
+        // escalated with a receipt of its own.
+        const known = request.identity.externalIds?.[name];
+        const steps: Step[] =
+          known === undefined
+            ? []
+            : [
+                {
+                  id: `${name}:account.disable:${known}`,
+                  connector: name,
+                  group: `${name}/${known}`,
+                  action: 'account.disable',
+                  phase: 1,
+                  target: { kind: 'account', account: { id: known }, action: 'disable' },
+                },
+              ];
+        return { connector: name, steps, accounts: 0, failure: { connector: name, ...errorOf(error) } };
       }
     }),
   );

@@ -19,14 +19,14 @@ export function renderReport(report: LifecycleReport, options: { maxRows?: numbe
   lines.push(
     `Run ${report.runId} (${report.kind}, event ${report.event.id}): ${report.status.toUpperCase()}`,
   );
-  const head = `${pad('connector', 10)} ${pad('action', 19)} ${pad('object', 26)} ${pad('outcome', 15)} ${pad('verified', 8)} ${pad('adapter', 7)} ${pad('tries', 5)} receipt / error`;
+  const head = `${pad('connector', 10)} ${pad('action', 19)} ${pad('object', 26)} ${pad('outcome', 15)} ${pad('verified', 9)} ${pad('adapter', 8)} ${pad('tries', 6)} receipt / error`;
   lines.push(head, '-'.repeat(head.length + 10));
   for (const step of report.steps.slice(0, maxRows)) {
     const note = step.escalation
       ? `${step.escalation.fallback}: ${step.escalation.receipt}`
       : (step.error?.code ?? '');
     lines.push(
-      `${pad(step.connector, 10)} ${pad(step.action, 19)} ${pad(step.objectId, 26)} ${pad(step.outcome, 15)} ${pad(step.verified ? 'yes' : 'no', 8)} ${pad(step.adapterVersion ?? '-', 7)} ${pad(String(step.attempts), 5)} ${note}`,
+      `${pad(step.connector, 10)} ${pad(step.action, 19)} ${pad(step.objectId, 26)} ${pad(step.outcome, 15)} ${pad(step.verified ? 'yes' : 'no', 9)} ${pad(step.adapterVersion ?? '-', 8)} ${pad(String(step.attempts), 6)} ${note}`,
     );
   }
   if (report.steps.length > maxRows) lines.push(`… and ${report.steps.length - maxRows} more steps`);

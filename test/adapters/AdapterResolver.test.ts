@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AdapterResolver, type AdapterSwitchEvent, defineAdapter } from '../../src/adapters';
-import { InvalidInputError, UnsupportedError } from '../../src/errors';
+import { InvalidInputError } from '../../src/errors';
 
 const v1 = defineAdapter({ version: 'v1', schemas: { probe: z.object({ key_id: z.string() }) } });
 const v2 = defineAdapter({
@@ -66,9 +66,12 @@ describe('AdapterResolver', () => {
     expect((await resolver.resolve('t', undefined)).version).toBe('v2');
   });
 
-  it('reports a version no adapter supports as unsupported', async () => {
+  it('reports a version no adapter speaks as schema drift of an unknown shape', async () => {
     const resolver = new AdapterResolver<void>([v2, v1], { probe: async () => 'v9' });
-    await expect(resolver.resolve('t', undefined)).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(resolver.resolve('t', undefined)).rejects.toMatchObject({
+      code: 'schema_drift',
+      hint: 'unknown_shape',
+    });
   });
 
   it('emits one switch event per actual change', async () => {

@@ -117,9 +117,14 @@ describe('offboarding across healthy, drifting and down connectors', () => {
     expect(report.discoveryFailures.map((f) => f.connector).sort()).toEqual(['down', 'drifting']);
     const tasks = await lifeline.tasks();
     expect(tasks.map((t) => t.id).sort()).toEqual([
+      `task:${report.runId}:down:account.disable:acc_ci`,
       `task:${report.runId}:down:discover`,
+      `task:${report.runId}:drifting:account.disable:acc_ci`,
       `task:${report.runId}:drifting:discover`,
     ]);
+    const driftingDisable = report.steps.find((s) => s.stepId === 'drifting:account.disable:acc_ci');
+    expect(driftingDisable).toMatchObject({ state: 'escalated', error: { code: 'schema_drift' } });
+    expect(target.effects('account', 'acc_ci', 'down').applied).toBe(0);
 
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('run.started');
@@ -132,6 +137,12 @@ describe('offboarding across healthy, drifting and down connectors', () => {
     expect(types.at(-1)).toBe('run.completed');
     expect(events.filter((e) => e.type === 'step.completed')).toHaveLength(5);
     expect(events.filter((e) => e.type === 'fallback.escalated')).toHaveLength(2);
+    expect(
+      events
+        .filter((e) => e.type === 'step.escalated')
+        .map((e) => e.target?.connector)
+        .sort(),
+    ).toEqual(['down', 'drifting']);
     expect(renderReport(report)).toContain('COMPLETED_WITH_ESCALATIONS');
   });
 
