@@ -10,6 +10,7 @@ export {
   type ModelOf,
   type ReadResult,
 } from './canonicalKinds';
+export * from './contract';
 export {
   type Adapter,
   type AdapterDefinition,

@@ -1,5 +1,6 @@
 import { PACKAGE_NAME, VERSION } from '../version';
 import { auditVerify } from './commands/auditVerify';
+import { contractCheck } from './commands/contractCheck';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -16,7 +17,8 @@ Options:
   -v, --version    Print the version
 
 Commands:
-  audit verify <file>   Verify the hash chain of a JSONL audit log (exit 1 when broken)
+  audit verify <file>                             Verify the hash chain of a JSONL audit log (exit 1 when broken)
+  contract check <contract.json> --module <path>  Compare a target with a contract baseline (exit 1 on breaking changes)
 `;
 
 /**
@@ -39,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (first === 'audit' && argv[1] === 'verify') return auditVerify(argv.slice(2), io);
+  if (first === 'contract' && argv[1] === 'check') return contractCheck(argv.slice(2), io);
   io.err(`${PACKAGE_NAME}: unknown command "${first}". Run "${PACKAGE_NAME} --help" for usage.\n`);
   return 2;
 }
