@@ -18,9 +18,13 @@ import {
 import type { Secret } from '../model';
 import { Emitter, type Event, neverEvent } from '../resilience/Event';
 import { type AttemptContext, directPolicy, type ExecutionPolicy } from '../resilience/ExecutionPolicy';
+import { instrumentOperation } from '../telemetry/instrumentOperation';
+import { recordSchemaDrift } from '../telemetry/metrics';
+import { recordAdapterSwitch } from '../telemetry/spanEvents';
 import { createClassifiedFetch } from './classifiedFetch';
 import type { CredentialProvider } from './credentials/CredentialProvider';
 import type { BindOptions, ResolvedOperation } from './defineConnector';
+import { instrumentPolicy } from './instrumentPolicy';
 import { noopLogger } from './Logger';
 import type { OperationContext } from './OperationContext';
 import { OPERATIONS, type OperationInput, type OperationName, type OperationOutput } from './operations';
@@ -137,6 +141,11 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
   const shapes = new Emitter<ShapeObservedEvent>();
   const warned = new Set<string>();
   const versionHeader = input.versioning?.header;
+  instrumentPolicy(policy, id, tenant);
+  const currentAdapterVersion = (): string | undefined => resolver?.current(tenant)?.version;
+  resolver?.onSwitch((event) => {
+    if (event.from !== undefined) recordAdapterSwitch(event.from, event.to);
+  });
 
   function observe(operation: OperationName) {
     return (kind: string, outcome: ReadOutcome<unknown>, adapterVersion: string): void => {
@@ -345,10 +354,36 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       }
       const signal = combineSignals(callOptions.signal, callOptions.timeoutMs);
       const deadline = callOptions.timeoutMs === undefined ? undefined : Date.now() + callOptions.timeoutMs;
-      const result = await policy.execute(
-        (attempt) => attemptOnce(operation, parsed.data, attempt, deadline, context),
-        { signal, idempotent: operation.idempotent, operation: name, deadline },
-      );
+      const result = await instrumentOperation(
+        {
+          connector: id,
+          connectorVersion: version,
+          operation: name,
+          tenant,
+          idempotent: operation.idempotent,
+          ...(currentAdapterVersion() === undefined
+            ? {}
+            : { adapterVersion: currentAdapterVersion() as string }),
+        },
+        () =>
+          policy.execute((attempt) => attemptOnce(operation, parsed.data, attempt, deadline, context), {
+            signal,
+            idempotent: operation.idempotent,
+            operation: name,
+            deadline,
+          }),
+      ).catch((error: unknown) => {
+        if (isLifelineError(error, 'schema_drift')) {
+          const drift = error as SchemaDriftError;
+          recordSchemaDrift({
+            connector: id,
+            operation: name,
+            ...(drift.adapterVersion === undefined ? {} : { adapterVersion: drift.adapterVersion }),
+            ...(drift.objectKind === undefined ? {} : { objectKind: drift.objectKind }),
+          });
+        }
+        throw error;
+      });
       return result as OperationOutput<N>;
     },
   };
