@@ -8,6 +8,8 @@ import { Emitter, type Event } from '../resilience/Event';
 import type { VerifyOptions } from '../revocation/verifyRevocation';
 import { memoryStore } from '../stores/memoryStore';
 import type { Store, TaskRecord } from '../stores/Store';
+import { ATTR, SPAN_NAMES } from '../telemetry/names';
+import { withSpan } from '../telemetry/withSpan';
 import { auditRun } from './auditStep';
 import type { Fallback } from './fallbacks/Fallback';
 import { closeTask, listTasks } from './fallbacks/manualQueue';
@@ -198,33 +200,44 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         });
       }
     }
-    const results = await runSteps(
-      {
-        runId,
-        event: payload.event,
-        identity: payload.identity,
-        connectors,
-        store,
-        audit: options.audit,
-        fallbacks,
-        dryRun: payload.dryRun,
-        concurrency,
-        stepDeadlineMs,
-        verify: options.verify,
-        owner: options.owner,
-        signal,
-        onSettled: async (step, result) => {
-          await store.putStep({
+    const results = await withSpan(
+      SPAN_NAMES.run,
+      () =>
+        runSteps(
+          {
             runId,
-            stepId: step.id,
-            status: result.state,
-            payload: { step, result } as never,
-          });
-        },
+            event: payload.event,
+            identity: payload.identity,
+            connectors,
+            store,
+            audit: options.audit,
+            fallbacks,
+            dryRun: payload.dryRun,
+            concurrency,
+            stepDeadlineMs,
+            verify: options.verify,
+            owner: options.owner,
+            signal,
+            onSettled: async (step, result) => {
+              await store.putStep({
+                runId,
+                stepId: step.id,
+                status: result.state,
+                payload: { step, result } as never,
+              });
+            },
+          },
+          steps,
+          previous,
+          (event) => progress.emit(event),
+        ),
+      {
+        attributes: () => ({
+          [ATTR.runId]: runId,
+          [ATTR.lifecycleEventId]: payload.event.id,
+          [ATTR.lifecycleEventType]: payload.event.type,
+        }),
       },
-      steps,
-      previous,
-      (event) => progress.emit(event),
     );
     const ordered = steps.map((step) => results.get(step.id) as StepResult);
     const { status, summary, reasons } = summarize(ordered, payload.failures, payload.dryRun);

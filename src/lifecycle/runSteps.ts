@@ -6,6 +6,9 @@ import { isFinished } from '../revocation/RevocationOutcome';
 import { revoke } from '../revocation/revoke';
 import type { VerifyOptions } from '../revocation/verifyRevocation';
 import type { Store } from '../stores/Store';
+import { recordRevocation } from '../telemetry/metrics';
+import { ATTR, SPAN_NAMES } from '../telemetry/names';
+import { withSpan } from '../telemetry/withSpan';
 import { type AuditScope, auditStep } from './auditStep';
 import type { Fallback } from './fallbacks/Fallback';
 import { objectIdOf, type Step, type StepResult } from './Step';
@@ -322,8 +325,36 @@ export async function runSteps(
         slots.take();
         running++;
         const prerequisite = step.phase === 2 ? disableOf(step) : undefined;
-        runStep(ctx, step, prerequisite)
+        withSpan(
+          SPAN_NAMES.step,
+          async (span) => {
+            const result = await runStep(ctx, step, prerequisite);
+            if (result.state === 'failed' && span.isRecording()) {
+              span.setAttribute(ATTR.errorType, result.error?.code ?? 'unverified');
+            }
+            return result;
+          },
+          {
+            attributes: () => ({
+              [ATTR.runId]: ctx.runId,
+              [ATTR.stepId]: step.id,
+              [ATTR.action]: step.action,
+              [ATTR.connectorId]: step.connector,
+            }),
+          },
+        )
           .then(async (result) => {
+            if (
+              result.outcome !== 'planned' &&
+              result.outcome !== 'scheduled' &&
+              result.outcome !== 'skipped'
+            ) {
+              recordRevocation(result.outcome, {
+                connector: step.connector,
+                action: step.action,
+                verified: result.verified,
+              });
+            }
             auditStep(scope, ctx.connectors[step.connector], step, result);
             await record(step, result);
           })
