@@ -5,5 +5,6 @@
  */
 
 export { VERSION } from '../version';
+export * from './conformance';
 export * from './fakeTarget';
 export * from './storeConformance';

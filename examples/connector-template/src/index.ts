@@ -1,0 +1,2 @@
+export { connectorTemplateV1, connectorTemplateV2 } from './adapters';
+export { CONNECTOR_ID, ConnectorTemplateConfig, connectorTemplate } from './connector';

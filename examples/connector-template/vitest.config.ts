@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Each conformance check starts a target; the breaker and Retry-After checks wait on real time.
+    testTimeout: 90_000,
+  },
+});
