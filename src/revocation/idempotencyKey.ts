@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { formatObjectRef, type ObjectRef } from '../model';
-import type { RevocationAction } from './RevocationTarget';
+import type { RevocationAction, RevocationTarget } from './RevocationTarget';
 
 /**
  * The default idempotency key of a revocation: connector, tenant, object,
@@ -17,14 +17,27 @@ export function revocationKey(ref: ObjectRef, action: RevocationAction, eventId:
   return `${formatObjectRef(ref)}#${action}@${encodeURIComponent(eventId)}`;
 }
 
+/** Sorted-key JSON, skipping `undefined` members (written for speed: it runs on every revocation). */
 function canonical(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonical(value[i]);
+    return `${out}]`;
+  }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(record[key])}`).join(',')}}`;
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonical(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -37,5 +50,63 @@ function canonical(value: unknown): string {
  * ```
  */
 export function requestFingerprint(parameters: unknown): string {
-  return createHash('sha256').update(canonical(parameters)).digest('hex').slice(0, 32);
+  return sha256Hex(canonical(parameters)).slice(0, 32);
+}
+
+/** One-shot `crypto.hash` (Node ≥ 20.12) is several times cheaper than a `Hash` object for short inputs. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+function sha256Hex(text: string): string {
+  return oneShot === undefined
+    ? crypto.createHash('sha256').update(text).digest('hex')
+    : oneShot('sha256', text, 'hex');
+}
+
+/**
+ * The fingerprint `revoke` stores with a key: SHA-256 (first 32 hex digits)
+ * over the action, the object and every parameter of the parsed target, each
+ * in a fixed position, so it does not depend on property order and costs one
+ * `JSON.stringify` of a flat array. The same key with a different fingerprint
+ * is a `conflict`.
+ *
+ * @example
+ * ```ts
+ * revocationFingerprint('acme', 't1', { kind: 'credential', credential: { id: 'k_1' } });
+ * ```
+ */
+export function revocationFingerprint(connector: string, tenant: string, target: RevocationTarget): string {
+  let fields: readonly (string | null)[];
+  switch (target.kind) {
+    case 'credential':
+      fields = [
+        'credential.revoke',
+        target.credential.id,
+        target.credential.accountId ?? null,
+        target.credential.kind ?? null,
+        target.account?.id ?? null,
+        target.account?.username ?? null,
+      ];
+      break;
+    case 'session':
+      fields = [
+        'session.revoke',
+        target.account.id,
+        target.account.username ?? null,
+        target.session?.id ?? null,
+      ];
+      break;
+    case 'entitlement':
+      fields = [
+        'entitlement.revoke',
+        target.account.id,
+        target.account.username ?? null,
+        target.entitlement.id,
+        target.entitlement.kind ?? null,
+      ];
+      break;
+    case 'account':
+      fields = [`account.${target.action}`, target.account.id, target.account.username ?? null];
+      break;
+  }
+  return sha256Hex(JSON.stringify([1, connector, tenant, ...fields])).slice(0, 32);
 }

@@ -1,4 +1,4 @@
-export { requestFingerprint, revocationKey } from './idempotencyKey';
+export { requestFingerprint, revocationFingerprint, revocationKey } from './idempotencyKey';
 export {
   Evidence,
   isFinished,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import {
-  ConflictError,
+  ERROR_CODES,
+  type ErrorCode,
   formatIssues,
   InvalidInputError,
   isLifelineError,
@@ -12,8 +13,8 @@ import {
 } from '../errors';
 import { sleep } from '../resilience/sleep';
 import type { JsonValue } from '../stores/json';
-import type { BeginResult, Store } from '../stores/Store';
-import { requestFingerprint, revocationKey } from './idempotencyKey';
+import type { BeginResult, LedgerError, Store } from '../stores/Store';
+import { revocationFingerprint, revocationKey } from './idempotencyKey';
 import { type OutcomeError, RevocationOutcome, type RevocationResult } from './RevocationOutcome';
 import {
   actionOf,
@@ -22,7 +23,8 @@ import {
   type RevocationTargetInput,
   refOf,
 } from './RevocationTarget';
-import { isVerified, type VerifyOptions, verifyRevocation } from './verifyRevocation';
+import { scrub } from './scrub';
+import { isVerified, type VerifyOptions, VerifyOptionsShape, verifyRevocation } from './verifyRevocation';
 
 /** Options of {@link revoke}. */
 export interface RevokeOptions {
@@ -36,41 +38,95 @@ export interface RevokeOptions {
   readonly owner?: string;
   /** How long this worker's lease lasts, in ms (default 60 s). Must exceed the call plus verification. */
   readonly leaseMs?: number;
-  /** How long to wait for another worker's lease before reporting, in ms (default 30 s). */
+  /** How long to wait for another worker's lease before reporting `conflict`, in ms (default 30 s). */
   readonly maxWaitMs?: number;
   /** Verification settings, or `false` to skip (the outcome is then never `verified`). */
   readonly verify?: Omit<VerifyOptions, 'signal'> | false;
-  /** Cancels waits, the call and verification. */
+  /** Cancels waits, the call and verification (the ledger still records what was done). */
   readonly signal?: AbortSignal;
 }
 
 const PROCESS_OWNER = `worker-${randomUUID()}`;
 
 const Options = z.object({
+  store: z.custom<Store>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { begin?: unknown }).begin === 'function' &&
+      typeof (value as { complete?: unknown }).complete === 'function' &&
+      typeof (value as { fail?: unknown }).fail === 'function',
+    'must be a Store (memoryStore(), sqliteStore(), postgresStore())',
+  ),
   eventId: z.string().min(1).max(512),
   idempotencyKey: z.string().min(1).max(2048).optional(),
   owner: z.string().min(1).max(256).optional(),
   leaseMs: z.int().min(100).max(86_400_000).optional(),
   maxWaitMs: z.int().min(0).max(86_400_000).optional(),
+  verify: z.union([z.literal(false), z.object(VerifyOptionsShape)]).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
 });
 
-/** Failures that retrying cannot fix stay failed in the ledger until reset. */
-function isPermanent(error: LifelineError): boolean {
-  return !error.retryable && error.code !== 'circuit_open' && error.code !== 'conflict';
-}
+/**
+ * Codes that say something about *this object* that retrying will not change:
+ * the ledger keeps them failed until `store.reset(key)`. Everything else
+ * (transient trouble, timeouts and aborts, an open breaker, the connector's own
+ * credential or adapter being wrong) is remembered but retried by the next `revoke`.
+ */
+const STICKY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'forbidden',
+  'invalid_input',
+  'unsupported',
+  'already_exists',
+  'permanent',
+]);
 
-function outcomeError(error: LifelineError): OutcomeError {
-  return { code: error.code, message: error.message.slice(0, 2048), retryable: error.retryable };
+const CODES: ReadonlySet<string> = new Set<string>(ERROR_CODES);
+
+function outcomeError(error: LifelineError, message: string): OutcomeError {
+  return { code: error.code, message, retryable: !STICKY_CODES.has(error.code) };
 }
 
 function parseStored(value: unknown, key: string): RevocationOutcome {
   const parsed = RevocationOutcome.safeParse(value);
   if (!parsed.success) {
     throw new PermanentError(
-      `The ledger holds an unreadable outcome for ${key}:\n${formatIssues(issuesFromZod(parsed.error))}`,
+      `The ledger holds an unreadable outcome for ${key}:\n${formatIssues(issuesFromZod(parsed.error))}; inspect it, then store.reset(key) to revoke again.`,
     );
   }
   return parsed.data;
+}
+
+const isInt = (value: unknown, min: number, max: number) =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+const isText = (value: unknown, max: number) =>
+  value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= max);
+
+/**
+ * The common case checked by hand (it runs on every revocation): every field
+ * present is valid by the same rules as `Options`, and `verify` is absent or
+ * `false`. Anything else goes through zod, which also words the error.
+ */
+function plainOptions(options: RevokeOptions): boolean {
+  const store = options.store as Partial<Store> | undefined;
+  return (
+    typeof store?.begin === 'function' &&
+    typeof store.complete === 'function' &&
+    typeof store.fail === 'function' &&
+    typeof options.eventId === 'string' &&
+    isText(options.eventId, 512) &&
+    isText(options.idempotencyKey, 2048) &&
+    isText(options.owner, 256) &&
+    isInt(options.leaseMs, 100, 86_400_000) &&
+    isInt(options.maxWaitMs, 0, 86_400_000) &&
+    (options.verify === undefined || options.verify === false) &&
+    (options.signal === undefined || options.signal instanceof AbortSignal)
+  );
+}
+
+function invalid(what: string, error: z.ZodError): InvalidInputError {
+  const issues = issuesFromZod(error);
+  return new InvalidInputError(`Invalid ${what}:\n${formatIssues(issues)}`, { issues });
 }
 
 /**
@@ -79,9 +135,12 @@ function parseStored(value: unknown, key: string): RevocationOutcome {
  * crashes and workers, and verified by reading the target back.
  *
  * - A key already completed returns the stored outcome without calling the target (`replayed: true`).
- * - A key another worker holds is waited for (backoff, up to `maxWaitMs`), then reported as `conflict`.
+ * - A key another worker holds is waited for (backoff, up to `maxWaitMs`), then reported as
+ *   `failed` with a retryable `conflict` error (nothing is written; try again later).
+ * - The same key with different parameters throws `ConflictError`.
  * - `not_found` from the target means `already_absent`; it is success once verified.
- * - Failures are remembered with their attempt count; a permanent one stays failed until `store.reset(key)`.
+ * - Failures are remembered with their attempt count; a permanent one (forbidden,
+ *   invalid input, unsupported) stays failed until `store.reset(key)`.
  * - A drifted response or read-back is `schema_drift`, never success; an effect that cannot be read back is `verified: false`.
  *
  * @example
@@ -98,14 +157,10 @@ export async function revoke(
   options: RevokeOptions,
 ): Promise<RevocationResult> {
   const parsedTarget = RevocationTarget.safeParse(targetInput);
-  if (!parsedTarget.success) {
-    const issues = issuesFromZod(parsedTarget.error);
-    throw new InvalidInputError(`Invalid revocation target:\n${formatIssues(issues)}`, { issues });
-  }
-  const parsedOptions = Options.safeParse(options);
-  if (!parsedOptions.success) {
-    const issues = issuesFromZod(parsedOptions.error);
-    throw new InvalidInputError(`Invalid revoke options:\n${formatIssues(issues)}`, { issues });
+  if (!parsedTarget.success) throw invalid('revocation target', parsedTarget.error);
+  if (!plainOptions(options)) {
+    const parsedOptions = Options.safeParse(options);
+    if (!parsedOptions.success) throw invalid('revoke options', parsedOptions.error);
   }
   const target = parsedTarget.data;
   const { store, signal } = options;
@@ -113,10 +168,10 @@ export async function revoke(
   const ref = refOf(bound.id, bound.tenant, target);
   const input = operationInput(target);
   const key = options.idempotencyKey ?? revocationKey(ref, action, options.eventId);
-  const fingerprint = requestFingerprint({ action, ref, input });
+  const fingerprint = revocationFingerprint(bound.id, bound.tenant, target);
   const owner = options.owner ?? PROCESS_OWNER;
   const leaseMs = options.leaseMs ?? 60_000;
-  const signalOption = signal === undefined ? {} : { signal };
+  const base = { action, ref, key } as const;
 
   const begun = await beginOrWait(store, key, fingerprint, {
     owner,
@@ -124,97 +179,99 @@ export async function revoke(
     maxWaitMs: options.maxWaitMs ?? 30_000,
     signal,
   });
-  if (begun.status === 'completed') return { ...parseStored(begun.outcome, key), replayed: true };
-  if (begun.status === 'failed') {
-    const stored = begun.record.outcome;
-    if (stored !== undefined) return { ...parseStored(stored, key), replayed: true };
-    return {
-      status: 'failed',
-      verified: false,
-      action,
-      ref,
-      key,
-      attempts: begun.record.attempts,
-      error: {
-        code: (begun.lastError.code as OutcomeError['code']) ?? 'permanent',
-        message: begun.lastError.message,
-        retryable: false,
-      },
-      at: new Date().toISOString(),
-      replayed: true,
-    };
+  switch (begun.status) {
+    case 'completed':
+      return { ...parseStored(begun.outcome, key), replayed: true };
+    case 'failed':
+      return {
+        ...base,
+        status: 'failed',
+        verified: false,
+        attempts: begun.record.attempts,
+        error: storedError(begun.lastError),
+        at: new Date().toISOString(),
+        replayed: true,
+      };
+    case 'in_progress':
+      // Waited `maxWaitMs` and another worker still holds it: report, write nothing.
+      return {
+        ...base,
+        status: 'failed',
+        verified: false,
+        attempts: begun.record.attempts,
+        error: {
+          code: 'conflict',
+          message: `Revocation ${key} is held by another worker until ${new Date(begun.leaseExpiresAt).toISOString()}; try again later.`,
+          retryable: true,
+        },
+        at: new Date().toISOString(),
+        replayed: false,
+      };
+    case 'acquired':
+      break;
   }
   const attempts = begun.record.attempts;
 
   let status: 'revoked' | 'already_absent';
   try {
-    await bound.call(action, input as never, signalOption);
+    await bound.call(action, input as never, signal === undefined ? {} : { signal });
     status = 'revoked';
   } catch (error) {
-    if (isLifelineError(error, 'not_found')) {
-      status = 'already_absent';
-    } else {
-      return recordFailure(store, key, owner, error, { action, ref, key, attempts }, signal);
+    if (!isLifelineError(error, 'not_found')) {
+      return recordFailure(store, owner, error, { ...base, attempts });
     }
+    status = 'already_absent';
   }
 
+  let outcome: RevocationOutcome;
   if (options.verify === false) {
-    const outcome: RevocationOutcome = {
+    outcome = { ...base, status, verified: false, attempts, at: new Date().toISOString() };
+  } else {
+    let evidence: RevocationOutcome['evidence'];
+    try {
+      evidence = await verifyRevocation(bound, target, { ...options.verify, signal });
+    } catch (error) {
+      // The effect was requested but cannot be proven: a drifted or failing read-back is a failure,
+      // never success. It is retryable: the next attempt finds the object gone (`already_absent`).
+      return recordFailure(store, owner, error, { ...base, attempts });
+    }
+    outcome = {
+      ...base,
       status,
-      verified: false,
-      action,
-      ref,
-      key,
+      verified: isVerified(evidence),
       attempts,
+      evidence,
       at: new Date().toISOString(),
     };
-    await store.complete(key, owner, outcome as JsonValue, signalOption);
-    return { ...outcome, replayed: false };
   }
-  let evidence: RevocationOutcome['evidence'];
-  try {
-    evidence = await verifyRevocation(bound, target, { ...options.verify, signal });
-  } catch (error) {
-    // The effect was requested but cannot be proven: a drifted or failing read-back is a failure, never success.
-    return recordFailure(store, key, owner, error, { action, ref, key, attempts }, signal);
-  }
-  const outcome: RevocationOutcome = {
-    status,
-    verified: isVerified(evidence),
-    action,
-    ref,
-    key,
-    attempts,
-    evidence,
-    at: new Date().toISOString(),
-  };
-  await store.complete(key, owner, outcome as JsonValue, signalOption);
+  // The work is done: record it even when the caller aborted meanwhile (no signal here).
+  await store.complete(key, owner, outcome as unknown as JsonValue);
   return { ...outcome, replayed: false };
+}
+
+function storedError(error: LedgerError): OutcomeError {
+  const code: ErrorCode = CODES.has(error.code) ? (error.code as ErrorCode) : 'permanent';
+  return { code, message: error.message.slice(0, 2048), retryable: false };
 }
 
 async function recordFailure(
   store: Store,
-  key: string,
   owner: string,
   thrown: unknown,
   base: Pick<RevocationOutcome, 'action' | 'ref' | 'key' | 'attempts'>,
-  signal: AbortSignal | undefined,
 ): Promise<RevocationResult> {
   const error = isLifelineError(thrown)
     ? thrown
-    : new PermanentError('The revocation failed with an unexpected error.', { cause: thrown });
-  const permanent = isPermanent(error);
-  await store.fail(
-    key,
-    owner,
-    { code: error.code, message: error.message },
-    { permanent, ...(signal ? { signal } : {}) },
-  );
+    : new PermanentError('The revocation failed with an unexpected (non-Lifeline) error.', { cause: thrown });
+  const message = scrub(error.message, 1024);
+  const remembered = outcomeError(error, message);
+  // Recorded without the caller's signal: an aborted attempt must still release its lease.
+  await store.fail(base.key, owner, { code: error.code, message }, { permanent: !remembered.retryable });
   return {
     ...base,
     status: 'failed',
     verified: false,
-    error: outcomeError(error),
+    error: remembered,
     at: new Date().toISOString(),
     replayed: false,
   };
@@ -227,13 +284,13 @@ interface BeginWaitOptions {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Begins the key; while another worker holds it, waits with backoff up to `maxWaitMs`. */
+/** Begins the key; while another worker holds it, waits with backoff up to `maxWaitMs`, then returns `in_progress`. */
 async function beginOrWait(
   store: Store,
   key: string,
   fingerprint: string,
   options: BeginWaitOptions,
-): Promise<Exclude<BeginResult, { status: 'in_progress' }>> {
+): Promise<BeginResult> {
   const deadline = Date.now() + options.maxWaitMs;
   let delay = 50;
   const beginOptions = {
@@ -245,13 +302,9 @@ async function beginOrWait(
     const result = await store.begin(key, fingerprint, beginOptions);
     if (result.status !== 'in_progress') return result;
     const now = Date.now();
-    if (now >= deadline) {
-      throw new ConflictError(
-        `Revocation ${key} is held by another worker until ${new Date(result.leaseExpiresAt).toISOString()}; try again later.`,
-        { retryable: true },
-      );
-    }
-    const wait = Math.min(delay, Math.max(1, result.leaseExpiresAt - now), deadline - now);
+    if (now >= deadline) return result;
+    // Never sleep past the holder's lease expiry (it may be taken over then) or our deadline.
+    const wait = Math.max(1, Math.min(delay, result.leaseExpiresAt - now + 1, deadline - now));
     await sleep(wait, options.signal, 'revoke');
     delay = Math.min(delay * 2, 2000);
   }

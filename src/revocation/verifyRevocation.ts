@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import type { OperationName } from '../connector/operations';
-import { isLifelineError } from '../errors';
+import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
 import { sleep } from '../resilience/sleep';
 import type { Evidence, Observation } from './RevocationOutcome';
 import type { RevocationTarget } from './RevocationTarget';
+import { scrub } from './scrub';
 
 /** The result of a connector's own, stronger check (e.g. "try the revoked key"). */
 export interface CustomCheckResult {
@@ -30,6 +32,18 @@ export interface VerifyOptions {
   /** Cancels the waits and reads. */
   readonly signal?: AbortSignal | undefined;
 }
+
+/** Validation of {@link VerifyOptions} (shared with `revoke`). */
+export const VerifyOptionsShape = {
+  attempts: z.int().min(1).max(100).optional(),
+  initialDelayMs: z.int().min(0).max(600_000).optional(),
+  maxDelayMs: z.int().min(0).max(3_600_000).optional(),
+  check: z
+    .custom<NonNullable<VerifyOptions['check']>>((value) => typeof value === 'function', 'must be a function')
+    .optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+};
+const VerifyOptionsSchema = z.object(VerifyOptionsShape);
 
 /** Most list pages read when verifying through a list operation. */
 const MAX_LIST_PAGES = 1000;
@@ -167,7 +181,12 @@ export async function verifyRevocation(
   target: RevocationTarget,
   options: VerifyOptions = {},
 ): Promise<Evidence> {
-  const attempts = Math.max(1, options.attempts ?? 4);
+  const parsed = VerifyOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error);
+    throw new InvalidInputError(`Invalid verify options:\n${formatIssues(issues)}`, { issues });
+  }
+  const attempts = options.attempts ?? 4;
   const { signal } = options;
   let delay = options.initialDelayMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 4000;
@@ -182,12 +201,15 @@ export async function verifyRevocation(
       read = await readBack(bound, target, signal);
     }
     const at = new Date().toISOString();
+    // Read after the call: the version the read-back actually went through.
+    const adapterVersion = bound.adapterVersion === undefined ? {} : { adapterVersion: bound.adapterVersion };
     if (read === undefined) {
       return {
         method: 'none',
         observed: 'unknown',
         at,
         checks: checks - 1,
+        ...adapterVersion,
         detail: `connector ${bound.id} has no operation to read back a ${target.kind}`,
       };
     }
@@ -197,7 +219,8 @@ export async function verifyRevocation(
         observed: read.observed,
         at,
         checks,
-        ...(detail === undefined ? {} : { detail: detail.slice(0, 512) }),
+        ...adapterVersion,
+        ...(detail === undefined ? {} : { detail: scrub(detail, 512) }),
       };
     }
     await sleep(delay, signal, 'verify');
@@ -205,7 +228,15 @@ export async function verifyRevocation(
   }
 }
 
-/** Whether evidence proves the revocation. */
+/**
+ * Whether evidence proves the revocation: something was read back (or the
+ * connector's check confirmed it) and it showed the object gone, revoked or disabled.
+ *
+ * @example
+ * ```ts
+ * isVerified({ method: 'none', observed: 'unknown', at, checks: 0 }); // false
+ * ```
+ */
 export function isVerified(evidence: Evidence): boolean {
   return (
     evidence.method !== 'none' && evidence.observed !== 'still_present' && evidence.observed !== 'unknown'
