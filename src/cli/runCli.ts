@@ -2,6 +2,7 @@ import { PACKAGE_NAME, VERSION } from '../version';
 import { auditVerify } from './commands/auditVerify';
 import { conformance } from './commands/conformance';
 import { contractCheck } from './commands/contractCheck';
+import { lifecycleResume, lifecycleRun, lifecycleTasks } from './commands/lifecycleRun';
 import { newConnector } from './commands/newConnector';
 
 /** Where the CLI writes. */
@@ -21,6 +22,9 @@ Options:
 Commands:
   audit verify <file>                             Verify the hash chain of a JSONL audit log (exit 1 when broken)
   contract check <contract.json> --module <path>  Compare a target with a contract baseline (exit 1 on breaking changes)
+  run <plan.json> [--json]                        Run an offboarding or emergency revocation from a plan file
+  resume <runId> --setup <module>                 Continue a journaled run after a crash
+  tasks list|close --setup <module>               List or close manual remediation tasks
   conformance <module>                            Run the connector conformance checks (exit 1 when a check fails)
   new connector <name> [--dir <path>]             Generate a connector project with the conformance kit wired
 `;
@@ -47,6 +51,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (first === 'audit' && argv[1] === 'verify') return auditVerify(argv.slice(2), io);
   if (first === 'contract' && argv[1] === 'check') return contractCheck(argv.slice(2), io);
   if (first === 'conformance') return conformance(argv.slice(1), io);
+  if (first === 'run') return lifecycleRun(argv.slice(1), io);
+  if (first === 'resume') return lifecycleResume(argv.slice(1), io);
+  if (first === 'tasks') return lifecycleTasks(argv.slice(1), io);
   if (first === 'new' && argv[1] === 'connector') return newConnector(argv.slice(2), io);
   io.err(`${PACKAGE_NAME}: unknown command "${first}". Run "${PACKAGE_NAME} --help" for usage.\n`);
   return 2;
