@@ -125,6 +125,17 @@ interface StepPayload {
   readonly result?: StepResult;
 }
 
+/** Streams a run's journaled steps, a page at a time. */
+async function* journalSteps(store: Store, runId: string): AsyncGenerator<StepPayload> {
+  let cursor: string | undefined;
+  for (let page = 0; page < 1_000_000; page++) {
+    const result = await store.listSteps(runId, { limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+    for (const record of result.items) yield record.payload as unknown as StepPayload;
+    if (result.nextCursor === undefined) return;
+    cursor = result.nextCursor;
+  }
+}
+
 /**
  * Creates the lifecycle runner: offboardings and emergency revocations that
  * complete even when a connector fails. Each connector's access is discovered
@@ -428,21 +439,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const payload = run.payload as unknown as RunPayload;
       const steps: Step[] = [];
       const previous = new Map<string, StepResult>();
-      let cursor: string | undefined;
-      for (let page = 0; page < 1_000_000; page++) {
-        const result = await store.listSteps(runId, {
-          limit: 1000,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const record of result.items) {
-          const stepPayload = record.payload as unknown as StepPayload;
-          steps.push(stepPayload.step);
-          if (stepPayload.result !== undefined && stepPayload.result.state !== 'scheduled') {
-            previous.set(stepPayload.step.id, stepPayload.result);
-          }
-        }
-        if (result.nextCursor === undefined) break;
-        cursor = result.nextCursor;
+      for await (const { step, result } of journalSteps(store, runId)) {
+        steps.push(step);
+        if (result !== undefined && result.state !== 'scheduled') previous.set(step.id, result);
       }
       return execute(runId, payload, steps, previous, runOptions.signal);
     },
@@ -454,19 +453,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     },
 
     async *steps(runId) {
-      let cursor: string | undefined;
-      for (let page = 0; page < 1_000_000; page++) {
-        const result = await store.listSteps(runId, {
-          limit: 1000,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const record of result.items) {
-          const stepPayload = record.payload as unknown as StepPayload;
-          if (stepPayload.result !== undefined) yield stepPayload.result;
-        }
-        if (result.nextCursor === undefined) return;
-        cursor = result.nextCursor;
-      }
+      for await (const { result } of journalSteps(store, runId)) if (result !== undefined) yield result;
     },
 
     tasks: (status = 'open') => listTasks(store, status),
