@@ -1,3 +1,4 @@
+import type { BoundConnector } from '../../connector/BoundConnector';
 import { revoke } from '../../revocation/revoke';
 import type { Fallback } from './Fallback';
 
@@ -11,7 +12,8 @@ export interface AuthoritativeDisableOptions {
  * Escalates by disabling the identity at the source of truth (the IdP), so the
  * target account becomes unreachable even though it could not be changed
  * directly. The receipt names the IdP, the account and the verified outcome.
- * Succeeds only when the IdP disable is verified.
+ * Succeeds only when the IdP disable is verified. Pass the IdP's bound
+ * connector, or the name it has in the lifecycle's `connectors`.
  *
  * @example
  * ```ts
@@ -19,13 +21,14 @@ export interface AuthoritativeDisableOptions {
  * ```
  */
 export function authoritativeDisable(
-  connectorId: string,
+  connector: string | BoundConnector,
   options: AuthoritativeDisableOptions = {},
 ): Fallback {
+  const connectorId = typeof connector === 'string' ? connector : connector.id;
   return {
     name: `authoritative_disable:${connectorId}`,
     async escalate({ identity, event, connectors, store, signal, step }) {
-      const idp = connectors[connectorId];
+      const idp = typeof connector === 'string' ? connectors[connector] : connector;
       if (idp === undefined || identity === undefined || step.connector === connectorId) return undefined;
       const accountId = options.accountId?.(identity) ?? identity.externalIds?.[connectorId] ?? identity.id;
       const outcome = await revoke(
