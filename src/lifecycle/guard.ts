@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { BoundConnector } from '../connector/BoundConnector';
 import { PermanentError } from '../errors';
+import { listAll } from './discover';
 import type { PlanResult } from './plan';
 
 /** Blast-radius limits checked before a run touches anything. */
@@ -10,6 +12,12 @@ export const GuardOptions = z.object({
   maxDeletesPerConnector: z.int().min(0).optional(),
   /** Most steps per connector (default 10,000). */
   maxStepsPerConnector: z.int().min(0).optional(),
+  /**
+   * Largest share (0–1) of a tenant's accounts one run may disable or delete
+   * (default: no limit). Counting the tenant's accounts costs one paged
+   * `account.list` per connector, done only when this is set.
+   */
+  maxAccountFraction: z.number().min(0).max(1).optional(),
 });
 /** What callers pass as guard options. */
 export type GuardOptions = z.input<typeof GuardOptions>;
@@ -29,6 +37,7 @@ export function checkGuard(
   options: GuardOptions | undefined,
   override: { reason: string } | undefined,
   identities: number,
+  tenantAccounts: Readonly<Record<string, number>> = {},
 ): void {
   if (override !== undefined) return;
   const limits = GuardOptions.parse(options ?? {});
@@ -49,9 +58,50 @@ export function checkGuard(
   for (const [connector, count] of steps) {
     if (count > maxSteps) problems.push(`${count} steps at ${connector} (limit ${maxSteps})`);
   }
+  if (limits.maxAccountFraction !== undefined) {
+    const touched = new Map<string, Set<string>>();
+    for (const step of plan.steps) {
+      if (step.action !== 'account.disable' && step.action !== 'account.delete') continue;
+      const set = touched.get(step.connector) ?? new Set<string>();
+      set.add(step.group);
+      touched.set(step.connector, set);
+    }
+    for (const [connector, accounts] of touched) {
+      const total = tenantAccounts[connector];
+      if (total === undefined || total === 0) continue;
+      const share = accounts.size / total;
+      if (share > limits.maxAccountFraction) {
+        problems.push(
+          `${accounts.size} of ${total} accounts at ${connector} (${(share * 100).toFixed(1)} %, limit ${(limits.maxAccountFraction * 100).toFixed(1)} %)`,
+        );
+      }
+    }
+  }
   if (problems.length > 0) {
     throw new PermanentError(
       `The blast-radius guard refused this plan: ${problems.join('; ')}. Nothing was changed. If this is intended, pass override: { reason, actor } (it is recorded in audit).`,
     );
   }
+}
+
+/**
+ * Counts a connector's accounts (paged `account.list`, up to `limit`), for the
+ * `maxAccountFraction` guard.
+ *
+ * @example
+ * ```ts
+ * const total = await countAccounts(acme); // 1234
+ * ```
+ */
+export async function countAccounts(
+  bound: BoundConnector,
+  limit = 1_000_000,
+  signal?: AbortSignal,
+): Promise<number> {
+  let count = 0;
+  for await (const _account of listAll(bound, 'account.list', {}, signal)) {
+    count++;
+    if (count >= limit) break;
+  }
+  return count;
 }

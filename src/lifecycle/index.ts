@@ -1,7 +1,7 @@
 export { createLifecycle, type Lifecycle, type LifecycleOptions, type RunOptions } from './createLifecycle';
 export { allCredentials, findAccounts, listAll } from './discover';
 export * from './fallbacks';
-export { checkGuard, GuardOptions } from './guard';
+export { checkGuard, countAccounts, GuardOptions } from './guard';
 export { type LifecycleReport, type RunStatus, type RunSummary, summarize } from './LifecycleReport';
 export {
   CredentialSelector,
