@@ -23,6 +23,8 @@ export interface AccountRecord {
   owner: string | null;
   status: FakeAccountStatus;
   readonly createdAt: number;
+  /** SCIM `externalId`, set through the SCIM endpoints only. */
+  externalId?: string;
   readonly keys: KeyRecord[];
   sessions: SessionRecord[];
   /** Ids of the groups the account belongs to. */

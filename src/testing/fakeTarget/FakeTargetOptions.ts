@@ -83,6 +83,22 @@ export const FakeRateLimitSpec = z.strictObject({
 });
 
 /**
+ * What a tenant's SCIM 2.0 mode advertises in /ServiceProviderConfig and
+ * enforces: ETags (`meta.version`, `ETag`, `If-Match` → 412), PATCH (else
+ * 501), filters (else 400 `invalidFilter`).
+ *
+ * @example
+ * ```ts
+ * createFakeTarget({ tenants: [{ id: 'acme', scim: { patch: false } }] }); // clients must PUT
+ * ```
+ */
+export const FakeScimSpec = z.strictObject({
+  etag: z.boolean().default(true),
+  patch: z.boolean().default(true),
+  filter: z.boolean().default(true),
+});
+
+/**
  * One tenant of the fake target.
  *
  * @example
@@ -98,6 +114,8 @@ export const FakeTenantSpec = z.strictObject({
   /** OAuth clients; default one `client-<id>` / `secret-<id>` with all scopes. */
   clients: z.array(FakeClientSpec).max(1000).optional(),
   rateLimit: FakeRateLimitSpec.optional(),
+  /** Capabilities of the tenant's SCIM 2.0 endpoints (all on by default). */
+  scim: FakeScimSpec.optional(),
 });
 
 /**
@@ -189,3 +207,12 @@ export type FakeRateLimitInput = z.input<typeof FakeRateLimitSpec>;
  * ```
  */
 export type FakeTokenInput = z.input<typeof FakeTokenSpec>;
+/**
+ * Input of a tenant's `scim` option.
+ *
+ * @example
+ * ```ts
+ * const scim: FakeScimInput = { etag: false };
+ * ```
+ */
+export type FakeScimInput = z.input<typeof FakeScimSpec>;

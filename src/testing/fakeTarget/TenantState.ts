@@ -25,6 +25,20 @@ import type { TokenBucket } from './TokenBucket';
 export type FakeApiVersion = 'v1' | 'v2';
 
 /**
+ * SCIM 2.0 capabilities of a tenant.
+ *
+ * @example
+ * ```ts
+ * tenant.scim = { etag: false, patch: true, filter: true };
+ * ```
+ */
+export interface ScimSettings {
+  readonly etag: boolean;
+  readonly patch: boolean;
+  readonly filter: boolean;
+}
+
+/**
  * A bearer token a tenant accepts.
  *
  * @example
@@ -233,6 +247,8 @@ function randomString(prng: Prng, alphabet: string, length: number): string {
 export class TenantState {
   apiVersion: FakeApiVersion;
   rateLimit: RateLimitState | undefined;
+  /** What the SCIM 2.0 endpoints support (see `FakeScimSpec`). */
+  scim: ScimSettings = { etag: true, patch: true, filter: true };
   readonly tokens = new Map<string, TokenGrant>();
   readonly clients = new Map<string, ClientGrant>();
   readonly effects = new EffectCounter();

@@ -1,5 +1,5 @@
 import type { FakeScope } from './FakeTargetOptions';
-import { errorReply, type Reply } from './Reply';
+import { type ErrorDialect, errorReply, type Reply } from './Reply';
 import type { TenantState } from './TenantState';
 
 const REALM = 'Bearer realm="fake-target"';
@@ -8,7 +8,7 @@ const REALM = 'Bearer realm="fake-target"';
  * Checks `Authorization: Bearer <token>` against the tenant's tokens. Returns
  * `undefined` when the token is valid and carries `scope` (or `*`); otherwise a
  * 401 (missing, unknown or expired token, with `WWW-Authenticate`) or a 403
- * (`insufficient_scope`).
+ * (`insufficient_scope`), in `dialect` (the tenant's API version by default).
  *
  * @example
  * ```ts
@@ -21,8 +21,9 @@ export function authenticate(
   authorization: string | undefined,
   scope: FakeScope,
   now: number,
+  dialect: ErrorDialect = tenant.apiVersion,
 ): Reply | undefined {
-  const v = tenant.apiVersion;
+  const v = dialect;
   if (
     authorization === undefined ||
     authorization.length < 8 ||

@@ -26,8 +26,9 @@ import {
 } from './FakeTargetOptions';
 import { type CompiledRule, FaultSchedule } from './FaultSchedule';
 import { handleOperation } from './handleOperation';
+import { handleScim } from './handleScim';
 import { handleTokenRequest } from './handleTokenRequest';
-import { errorReply, type Reply } from './Reply';
+import { type ErrorDialect, errorReply, type Reply } from './Reply';
 import { respondWithFault } from './respondWithFault';
 import { routeRequest } from './routeRequest';
 import { type FakeTargetCounters, TargetCounters } from './TargetCounters';
@@ -90,6 +91,8 @@ export interface FakeTarget extends AsyncDisposable {
   readonly port: number;
   /** Base URL of one tenant's API: `${url}/t/${tenant}`. */
   tenantUrl(tenant: string): string;
+  /** Base URL of one tenant's SCIM 2.0 API: `${url}/t/${tenant}/scim/v2`. */
+  scimUrl(tenant: string): string;
   /** The first static bearer token of a tenant (default `token-<tenant>`). */
   token(tenant: string): string;
   /** The first OAuth client of a tenant and its token URL. */
@@ -161,7 +164,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function readBody(req: IncomingMessage, max: number, version: FakeApiVersion): Promise<BodyResult> {
+function readBody(req: IncomingMessage, max: number, version: ErrorDialect): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -246,6 +249,8 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
   const timers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
   let closing = false;
   let closed: Promise<void> | undefined;
+  /** Set once listening; requests only arrive after that. */
+  let url = '';
   let listening = false;
 
   const server = createServer({ noDelay: true }, (req, res) => {
@@ -362,6 +367,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
       tenant.clients.set(client.clientId, { secret: client.clientSecret, scopes: client.scopes ?? ['*'] });
     }
     if (t.rateLimit !== undefined) configureRateLimit(tenant, t.rateLimit);
+    if (t.scim !== undefined) tenant.scim = t.scim;
     tenants.set(t.id, tenant);
   }
 
@@ -433,10 +439,11 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
     const method = req.method ?? 'GET';
     const route = routeRequest(method, segments, version);
     counters.operation(route.operation);
+    const dialect: ErrorDialect = route.scim === true ? 'scim' : version;
 
     let body: unknown;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      const result = await readBody(req, opts.maxRequestBytes, version);
+      const result = await readBody(req, opts.maxRequestBytes, dialect);
       if (!result.ok) {
         if (result.reply !== undefined) send(res, version, result.reply);
         return;
@@ -460,7 +467,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
           res,
           version,
           errorReply(
-            version,
+            dialect,
             429,
             'rate_limited',
             `Rate limit of ${limit.bucket.perSecond} requests/s exceeded.`,
@@ -491,7 +498,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
             if (!(await hang(rule, res))) return;
             rule = undefined;
           } else {
-            faultResponse(res, tenant, rule, undefined);
+            faultResponse(res, tenant, dialect, rule, undefined);
             return;
           }
         }
@@ -502,7 +509,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
     let reply: Reply;
     if (route.miss !== undefined) {
       reply = errorReply(
-        version,
+        dialect,
         route.miss.status,
         route.miss.status === 410 ? 'gone' : route.miss.status === 405 ? 'method_not_allowed' : 'not_found',
         route.miss.detail,
@@ -512,23 +519,32 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
       reply = handleTokenRequest(tenant, req.headers.authorization, body, opts.tokenTtlSeconds, now);
     } else {
       const denied =
-        route.scope === null ? undefined : authenticate(tenant, req.headers.authorization, route.scope, now);
+        route.scope === null
+          ? undefined
+          : authenticate(tenant, req.headers.authorization, route.scope, now, dialect);
+      const input = {
+        query: queryAt < 0 ? undefined : new URLSearchParams(rawUrl.slice(queryAt + 1)),
+        body,
+        pageSize: opts.pageSize,
+        effect,
+        now,
+      };
       reply =
         denied ??
-        handleOperation(tenant, route, {
-          query: queryAt < 0 ? undefined : new URLSearchParams(rawUrl.slice(queryAt + 1)),
-          body,
-          pageSize: opts.pageSize,
-          effect,
-          now,
-        });
+        (route.scim === true
+          ? handleScim(tenant, route, {
+              ...input,
+              base: `${url}/t/${encodeURIComponent(tenant.id)}/scim/v2`,
+              ifMatch: req.headers['if-match'],
+            })
+          : handleOperation(tenant, route, input));
     }
 
     if (rule !== undefined) {
       if (rule.fault.kind === 'hang') {
         if (!(await hang(rule, res))) return;
       } else {
-        faultResponse(res, tenant, rule, reply);
+        faultResponse(res, tenant, dialect, rule, reply);
         return;
       }
     }
@@ -538,6 +554,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
   function faultResponse(
     res: ServerResponse,
     tenant: TenantState,
+    dialect: ErrorDialect,
     rule: CompiledRule,
     reply: Reply | undefined,
   ): void {
@@ -547,6 +564,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
       {
         res,
         version: tenant.apiVersion,
+        dialect,
         reply,
         pick: (n) => rule.prng.int(n),
         send: (r) => send(res, tenant.apiVersion, r),
@@ -558,7 +576,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
   await listen();
   port = (server.address() as AddressInfo).port;
   const host = opts.host === '::1' ? '[::1]' : opts.host;
-  const url = `http://${host}:${port}`;
+  url = `http://${host}:${port}`;
 
   const close = (): Promise<void> => {
     if (closed !== undefined) return closed;
@@ -612,6 +630,7 @@ export async function createFakeTarget(options: FakeTargetOptionsInput = {}): Pr
     url,
     port,
     tenantUrl: (t) => `${url}/t/${encodeURIComponent(requireTenant(t).id)}`,
+    scimUrl: (t) => `${url}/t/${encodeURIComponent(requireTenant(t).id)}/scim/v2`,
     token: (t) => {
       for (const [token, grant] of requireTenant(t).tokens)
         if (grant.expiresAt === Number.POSITIVE_INFINITY) return token;

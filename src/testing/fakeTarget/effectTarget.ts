@@ -1,4 +1,5 @@
 import type { EffectKind } from './EffectCounter';
+import { firstMemberNamed } from './handleScim';
 import type { Route } from './routeRequest';
 
 /**
@@ -23,7 +24,9 @@ function bodyField(body: unknown, field: string): string | undefined {
 /**
  * Which object a mutation request targets, for side-effect counters; `undefined`
  * for reads. Key creation counts against the account, membership changes
- * against `groupId/accountId`.
+ * against `groupId/accountId`. SCIM user writes count against the account; a
+ * SCIM group PATCH against the first membership its body names (the handler
+ * records the others).
  *
  * @example
  * ```ts
@@ -51,6 +54,14 @@ export function effectTarget(route: Route, body: unknown): EffectTarget | undefi
     }
     case 'session.revoke':
       return { kind: 'session', id: route.id1 };
+    case 'scim.user.patch':
+    case 'scim.user.put':
+    case 'scim.user.delete':
+      return { kind: 'account', id: route.id1 };
+    case 'scim.group.patch': {
+      const account = firstMemberNamed(body);
+      return account === undefined ? undefined : { kind: 'membership', id: `${route.id1}/${account}` };
+    }
     default:
       return undefined;
   }

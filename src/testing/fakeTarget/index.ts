@@ -30,6 +30,7 @@ export type {
 export {
   FAKE_SCOPES,
   type FakeRateLimitInput,
+  type FakeScimInput,
   type FakeScope,
   type FakeTargetOptionsInput,
   type FakeTenantInput,
@@ -38,6 +39,7 @@ export {
 export type { FaultInput, FaultKind, FaultRuleInput } from './FaultRule';
 export type { FaultHandle, FaultRuleInfo, FaultSchedule, OutageOptions } from './FaultSchedule';
 export { FAKE_OPERATIONS, type FakeOperation } from './routeRequest';
+export { SCIM_OPERATIONS, type ScimOperation } from './scimRoutes';
 export type { FakeTargetCounters } from './TargetCounters';
 export type {
   AddAccountInput,

@@ -1,6 +1,6 @@
 import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { FaultSpec } from './FaultRule';
-import { errorReply, type Reply } from './Reply';
+import { type ErrorDialect, errorReply, type Reply } from './Reply';
 import type { FakeApiVersion } from './TenantState';
 
 /**
@@ -14,6 +14,8 @@ import type { FakeApiVersion } from './TenantState';
 export interface FaultResponse {
   readonly res: ServerResponse;
   readonly version: FakeApiVersion;
+  /** The dialect of error bodies (the version, or `scim` on SCIM routes); `version` when absent. */
+  readonly dialect?: ErrorDialect;
   /** The real reply (phase `after`), or undefined (phase `before`). */
   readonly reply: Reply | undefined;
   /** Picks from a list deterministically (the rule's PRNG). */
@@ -106,7 +108,7 @@ export function respondWithFault(
           : { 'retry-after': retryAfterValue(fault.retryAfterSeconds, fault.retryAfterFormat) };
       target.send(
         errorReply(
-          target.version,
+          target.dialect ?? target.version,
           status,
           status >= 500 ? 'server_error' : 'injected_error',
           `Injected ${status}.`,
@@ -120,7 +122,9 @@ export function respondWithFault(
         fault.retryAfterSeconds === null
           ? undefined
           : { 'retry-after': retryAfterValue(fault.retryAfterSeconds, fault.retryAfterFormat) };
-      target.send(errorReply(target.version, 429, 'rate_limited', 'Too many requests.', headers));
+      target.send(
+        errorReply(target.dialect ?? target.version, 429, 'rate_limited', 'Too many requests.', headers),
+      );
       return;
     }
     case 'reset':

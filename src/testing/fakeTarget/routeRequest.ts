@@ -1,4 +1,5 @@
 import type { FakeScope } from './FakeTargetOptions';
+import { routeScim, type ScimOperation } from './scimRoutes';
 import type { FakeApiVersion } from './TenantState';
 
 /**
@@ -32,14 +33,15 @@ export const FAKE_OPERATIONS = [
 ] as const;
 
 /**
- * One of {@link FAKE_OPERATIONS}, or `unknown` for a path the API does not serve.
+ * One of {@link FAKE_OPERATIONS}, a SCIM operation (`scim.user.patch`, see
+ * `SCIM_OPERATIONS`), or `unknown` for a path the API does not serve.
  *
  * @example
  * ```ts
  * const op: FakeOperation = 'key.revoke';
  * ```
  */
-export type FakeOperation = (typeof FAKE_OPERATIONS)[number] | 'unknown';
+export type FakeOperation = (typeof FAKE_OPERATIONS)[number] | ScimOperation | 'unknown';
 
 /**
  * A resolved route: the operation, the scope it needs and the ids from the path.
@@ -59,6 +61,8 @@ export interface Route {
   readonly id2: string;
   /** Set when the path exists in no form: 404, 405 (with `allow`) or 410 (moved in this version). */
   readonly miss?: { readonly status: 404 | 405 | 410; readonly detail: string; readonly allow?: string };
+  /** Set on the SCIM 2.0 endpoints (`/scim/v2/…`): they answer with SCIM bodies and errors. */
+  readonly scim?: true;
 }
 
 const notFound = (detail: string): Route => ({
@@ -175,6 +179,8 @@ export function routeRequest(method: string, segs: readonly string[], version: F
           ? route('group.removeMember', 'groups:write', s1, s3)
           : methodNotAllowed('DELETE');
       return NO_ROUTE;
+    case 'scim':
+      return s1 === 'v2' ? routeScim(method, segs.slice(2)) : NO_ROUTE;
     case 'sessions':
       if (n !== 2) return NO_ROUTE;
       return method === 'DELETE' ? route('session.revoke', 'sessions:write', s1) : methodNotAllowed('DELETE');
