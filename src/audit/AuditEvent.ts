@@ -56,8 +56,18 @@ export const AuditAction = z.enum([
 /** One of {@link AuditAction}. */
 export type AuditAction = z.infer<typeof AuditAction>;
 
-/** The result of a step: see the architecture's revocation outcomes. */
-export const AuditOutcomeStatus = z.enum(['revoked', 'already_absent', 'failed', 'escalated', 'planned']);
+/**
+ * The result of a step: see the architecture's revocation outcomes. `applied`
+ * is a verified grant or account creation (joiner, mover).
+ */
+export const AuditOutcomeStatus = z.enum([
+  'revoked',
+  'already_absent',
+  'applied',
+  'failed',
+  'escalated',
+  'planned',
+]);
 /** One of {@link AuditOutcomeStatus}. */
 export type AuditOutcomeStatus = z.infer<typeof AuditOutcomeStatus>;
 

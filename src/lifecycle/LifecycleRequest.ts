@@ -116,6 +116,8 @@ const DesiredAccess = z.record(
 export const OnboardRequest = z.object({ ...common, identity: Identity, access: DesiredAccess });
 /** What callers pass to `onboard`. */
 export type OnboardRequestInput = z.input<typeof OnboardRequest>;
+/** The parsed {@link OnboardRequest}. */
+export type OnboardRequest = z.output<typeof OnboardRequest>;
 
 /**
  * A mover: bring each connector's entitlements to the desired set, removing
@@ -129,3 +131,5 @@ export type OnboardRequestInput = z.input<typeof OnboardRequest>;
 export const MoveRequest = z.object({ ...common, identity: Identity, access: DesiredAccess });
 /** What callers pass to `move`. */
 export type MoveRequestInput = z.input<typeof MoveRequest>;
+/** The parsed {@link MoveRequest}. */
+export type MoveRequest = z.output<typeof MoveRequest>;

@@ -1,5 +1,6 @@
 import type { RevocationOutcome } from '../revocation/RevocationOutcome';
 import type { RevocationTarget } from '../revocation/RevocationTarget';
+import type { AccessOutcome } from './AccessOutcome';
 
 /** What a step does. */
 export type StepAction =
@@ -18,7 +19,8 @@ export type StepState = 'pending' | 'running' | 'done' | 'escalated' | 'failed' 
 /**
  * One unit of work of a run: one action on one object at one connector.
  * Phases order the steps of one account: 0 (credentials, sessions,
- * entitlements; independent), 1 (disable), 2 (delete).
+ * entitlements; independent), 1 (disable), 2 (delete). Joiners and movers use
+ * 0 (create the account; remove entitlements) and 1 (grant entitlements).
  */
 export interface Step {
   readonly id: string;
@@ -34,6 +36,7 @@ export interface Step {
     readonly accountId?: string;
     readonly username?: string;
     readonly entitlementId?: string;
+    readonly entitlementKind?: 'group' | 'role' | 'scope' | 'permission';
   };
   /** A delete scheduled after a grace period: not before this instant (ISO). */
   readonly notBefore?: string;
@@ -48,10 +51,12 @@ export interface StepResult {
   readonly action: StepAction;
   readonly objectId: string;
   readonly state: StepState;
-  /** The revocation outcome status, or `planned` in a dry run. */
-  readonly outcome: RevocationOutcome['status'] | 'scheduled' | 'skipped';
+  /** The revocation or access outcome status, or `planned` in a dry run. */
+  readonly outcome: RevocationOutcome['status'] | AccessOutcome['status'] | 'scheduled' | 'skipped';
   readonly verified: boolean;
-  readonly evidence?: RevocationOutcome['evidence'];
+  readonly evidence?: RevocationOutcome['evidence'] | AccessOutcome['evidence'];
+  /** The account an `account.create` step created (or found), which its grants use. */
+  readonly account?: { readonly id: string; readonly username?: string };
   readonly adapterVersion?: string;
   readonly attempts: number;
   readonly durationMs: number;
@@ -75,5 +80,8 @@ export function objectIdOf(step: Step): string {
         return step.target.account.id;
     }
   }
-  return step.grant?.entitlementId ?? step.grant?.accountId ?? step.grant?.username ?? step.group;
+  const account = step.grant?.accountId ?? step.grant?.username;
+  if (step.grant?.entitlementId !== undefined)
+    return account === undefined ? step.grant.entitlementId : `${account}/${step.grant.entitlementId}`;
+  return account ?? step.group;
 }

@@ -72,13 +72,13 @@ export function auditStep(
       ? 'escalated'
       : result.state === 'planned'
         ? 'planned'
-        : result.outcome === 'revoked' || result.outcome === 'already_absent'
-          ? result.state === 'done'
+        : result.state !== 'done'
+          ? 'failed'
+          : result.outcome === 'revoked' || result.outcome === 'already_absent'
             ? result.outcome
-            : 'failed'
-          : result.state === 'done'
-            ? 'revoked'
-            : 'failed';
+            : result.outcome === 'applied' || result.outcome === 'already_present'
+              ? 'applied'
+              : 'revoked';
   const evidence = result.evidence;
   const input: AuditEventInput = {
     id: `${scope.runId}:${step.id}:${type}`.slice(0, 512),
@@ -96,8 +96,8 @@ export function auditStep(
       object: {
         connector: step.connector,
         ...(bound === undefined ? {} : { tenant: bound.tenant }),
-        kind: step.target?.kind ?? 'account',
-        id: objectIdOf(step).slice(0, 512),
+        kind: step.target?.kind ?? (step.action === 'entitlement.grant' ? 'entitlement' : 'account'),
+        id: (result.objectId || objectIdOf(step)).slice(0, 512),
       },
       ...(step.target?.kind === 'credential' && step.target.credential.kind !== undefined
         ? { credentialKind: step.target.credential.kind }
@@ -114,7 +114,11 @@ export function auditStep(
               method: evidence?.method ?? 'fallback',
               checkedAt: evidence?.at ?? new Date().toISOString(),
               ...(result.adapterVersion === undefined ? {} : { adapterVersion: result.adapterVersion }),
-              ...(evidence === undefined ? {} : { observed: evidence.observed }),
+              ...(evidence === undefined
+                ? {}
+                : {
+                    observed: result.outcome === 'already_present' ? 'already_present' : evidence.observed,
+                  }),
               ...(result.escalation === undefined
                 ? {}
                 : { receipt: result.escalation.receipt.slice(0, 4096) }),

@@ -18,11 +18,16 @@ import { type LifecycleReport, summarize } from './LifecycleReport';
 import {
   EmergencyRevokeRequest,
   type EmergencyRevokeRequestInput,
+  MoveRequest,
+  type MoveRequestInput,
   OffboardRequest,
   type OffboardRequestInput,
+  OnboardRequest,
+  type OnboardRequestInput,
   type RequestEventInput,
 } from './LifecycleRequest';
 import { type DiscoveryFailure, type PlanResult, planEmergencyRevoke, planOffboard } from './plan';
+import { planMove, planOnboard } from './planAccess';
 import { type ProgressEvent, runSteps } from './runSteps';
 import type { Step, StepResult } from './Step';
 
@@ -59,6 +64,18 @@ export interface RunOptions {
 export interface Lifecycle {
   /** Offboards an identity: revoke, disable, (delete); never reports an incomplete run as success. */
   offboard(request: OffboardRequestInput, options?: RunOptions): Promise<LifecycleReport>;
+  /**
+   * Onboards an identity (joiner): per connector, create its account once
+   * (ledger-guarded: a retry or resume never creates twice), then grant each
+   * entitlement to the created account, verified by read-back.
+   */
+  onboard(request: OnboardRequestInput, options?: RunOptions): Promise<LifecycleReport>;
+  /**
+   * Moves an identity (mover): per connector, remove the entitlements it should
+   * no longer have, then (once every removal of the account settled) grant the
+   * missing ones.
+   */
+  move(request: MoveRequestInput, options?: RunOptions): Promise<LifecycleReport>;
   /** Revokes every credential matching a selector across connectors. */
   emergencyRevoke(request: EmergencyRevokeRequestInput, options?: RunOptions): Promise<LifecycleReport>;
   /** Discovers and plans an offboarding without touching anything. */
@@ -137,8 +154,9 @@ async function* journalSteps(store: Store, runId: string): AsyncGenerator<StepPa
 }
 
 /**
- * Creates the lifecycle runner: offboardings and emergency revocations that
- * complete even when a connector fails. Each connector's access is discovered
+ * Creates the lifecycle runner: offboardings, emergency revocations, joiners
+ * (`onboard`: create each account once, then grant) and movers (`move`: remove
+ * before adding) that complete even when a connector fails. Each connector's access is discovered
  * and planned independently; steps run with bounded concurrency; a step that
  * fails permanently, drifts, stays unverified or sits behind an open breaker
  * past its deadline goes to the fallback chain and becomes `escalated` with a
@@ -401,6 +419,50 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         runId,
         {
           kind: 'offboard',
+          event,
+          identity: parsedRequest.identity,
+          dryRun: parsedRequest.dryRun,
+          connectors: Object.keys(connectors),
+        },
+        plan,
+        parsedRequest.override,
+        runOptions.signal,
+      );
+    },
+
+    async onboard(request, runOptions = {}) {
+      const parsedRequest = parse(OnboardRequest, request, 'onboard request');
+      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
+      const event = toEvent(parsedRequest.event, 'joiner');
+      const connectors = select(parsedRequest.connectors ?? Object.keys(parsedRequest.access));
+      const plan = await planOnboard(connectors, parsedRequest, runOptions.signal);
+      return start(
+        'onboard',
+        runId,
+        {
+          kind: 'onboard',
+          event,
+          identity: parsedRequest.identity,
+          dryRun: parsedRequest.dryRun,
+          connectors: Object.keys(connectors),
+        },
+        plan,
+        parsedRequest.override,
+        runOptions.signal,
+      );
+    },
+
+    async move(request, runOptions = {}) {
+      const parsedRequest = parse(MoveRequest, request, 'move request');
+      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
+      const event = toEvent(parsedRequest.event, 'mover');
+      const connectors = select(parsedRequest.connectors ?? Object.keys(parsedRequest.access));
+      const plan = await planMove(connectors, parsedRequest, runOptions.signal);
+      return start(
+        'move',
+        runId,
+        {
+          kind: 'move',
           event,
           identity: parsedRequest.identity,
           dryRun: parsedRequest.dryRun,

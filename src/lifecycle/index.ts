@@ -1,3 +1,6 @@
+export { AccessEvidence, AccessOutcome, type AccessResult, AccessStatus } from './AccessOutcome';
+export type { AccessOptions } from './accessLedger';
+export { CreateAccountInput, createAccount } from './createAccount';
 export { createLifecycle, type Lifecycle, type LifecycleOptions, type RunOptions } from './createLifecycle';
 export { allCredentials, findAccounts, listAll } from './discover';
 export * from './fallbacks';
@@ -18,6 +21,7 @@ export {
   type RequestEventInput,
 } from './LifecycleRequest';
 export { type DiscoveryFailure, type PlanResult, planEmergencyRevoke, planOffboard } from './plan';
+export { planMove, planOnboard } from './planAccess';
 export { renderReport } from './renderReport';
 export { type ProgressEvent, type RunStepsContext, runSteps } from './runSteps';
 export { objectIdOf, type Step, type StepAction, type StepResult, type StepState } from './Step';

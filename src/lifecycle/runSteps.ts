@@ -9,8 +9,11 @@ import type { Store } from '../stores/Store';
 import { recordRevocation } from '../telemetry/metrics';
 import { ATTR, SPAN_NAMES } from '../telemetry/names';
 import { withSpan } from '../telemetry/withSpan';
+import type { AccessResult } from './AccessOutcome';
 import { type AuditScope, auditStep } from './auditStep';
+import { createAccount } from './createAccount';
 import type { Fallback } from './fallbacks/Fallback';
+import { grantEntitlement } from './grantEntitlement';
 import { objectIdOf, type Step, type StepResult } from './Step';
 
 /** Progress of a run, for a progress bar. */
@@ -114,6 +117,9 @@ async function runStep(
   if (step.notBefore !== undefined && Date.parse(step.notBefore) > Date.now()) {
     return { ...base, state: 'scheduled', outcome: 'scheduled', verified: false, attempts: 0, durationMs: 0 };
   }
+  if (step.action === 'account.create' || step.action === 'entitlement.grant') {
+    return runAccessStep(ctx, step, prerequisite, started, base, finish);
+  }
   if (bound === undefined || step.target === undefined) {
     return finish(
       'failed',
@@ -173,6 +179,159 @@ async function runStep(
       }
       return finish(outcome.status === 'failed' ? 'failed' : outcome.status, failure, attempts, extra);
     } catch (error) {
+      failure = {
+        code: isLifelineError(error) ? error.code : 'permanent',
+        message: (error as Error)?.message?.slice(0, 2048) ?? 'unknown error',
+      };
+      if (ctx.signal?.aborted) throw error;
+      if (RETRYABLE.has(failure.code) && Date.now() < deadline) {
+        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
+        delay = Math.min(delay * 2, 5000);
+        continue;
+      }
+      return finish('failed', failure, attempts, extra);
+    }
+  }
+}
+
+type Finish = (
+  outcome: StepResult['outcome'],
+  failure: Failure,
+  attempts: number,
+  extra?: Partial<StepResult>,
+) => Promise<StepResult>;
+
+/**
+ * Runs a joiner/mover step (create an account, grant an entitlement) to a final
+ * state. A grant of a created account waits for its create (`prerequisite`)
+ * and uses the created id; when the create did not end verified, the grant is
+ * withheld and escalated.
+ */
+async function runAccessStep(
+  ctx: RunStepsContext,
+  step: Step,
+  prerequisite: StepResult | undefined,
+  started: number,
+  base: Pick<StepResult, 'stepId' | 'connector' | 'action' | 'objectId' | 'label'>,
+  finish: Finish,
+): Promise<StepResult> {
+  const bound = ctx.connectors[step.connector];
+  if (bound === undefined) {
+    return finish(
+      'failed',
+      { code: 'unsupported', message: `no connector ${step.connector} in this lifecycle` },
+      0,
+    );
+  }
+  let account: { id: string; username?: string } | undefined;
+  let objectId = base.objectId;
+  if (step.action === 'entitlement.grant') {
+    if (step.grant?.accountId !== undefined) {
+      account = {
+        id: step.grant.accountId,
+        ...(step.grant.username === undefined ? {} : { username: step.grant.username }),
+      };
+    } else if (prerequisite?.state === 'done' && prerequisite.account !== undefined) {
+      account = prerequisite.account;
+      objectId = `${account.id}/${step.grant?.entitlementId ?? ''}`;
+    } else {
+      return finish(
+        'failed',
+        { code: 'permanent', message: 'the account was not created and verified; grant withheld' },
+        0,
+      );
+    }
+  } else if (ctx.identity === undefined) {
+    return finish(
+      'failed',
+      { code: 'invalid_input', message: 'an account.create step needs the identity' },
+      0,
+    );
+  }
+  const options = {
+    store: ctx.store,
+    eventId: ctx.event.id,
+    ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
+    ...(ctx.verify === undefined
+      ? {}
+      : {
+          verify: {
+            ...(ctx.verify.attempts === undefined ? {} : { attempts: ctx.verify.attempts }),
+            ...(ctx.verify.initialDelayMs === undefined ? {} : { initialDelayMs: ctx.verify.initialDelayMs }),
+            ...(ctx.verify.maxDelayMs === undefined ? {} : { maxDelayMs: ctx.verify.maxDelayMs }),
+          },
+        }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  };
+  const deadline = started + ctx.stepDeadlineMs;
+  let attempts = 0;
+  let delay = 250;
+  for (;;) {
+    attempts++;
+    let failure: Failure;
+    let extra: Partial<StepResult> = objectId === base.objectId ? {} : { objectId };
+    try {
+      const outcome: AccessResult =
+        account === undefined
+          ? await createAccount(
+              bound,
+              {
+                identity: ctx.identity as Identity,
+                ...(step.grant?.username === undefined ? {} : { username: step.grant.username }),
+              },
+              options,
+            )
+          : await grantEntitlement(
+              bound,
+              {
+                account,
+                entitlement: {
+                  id: step.grant?.entitlementId ?? '',
+                  ...(step.grant?.entitlementKind === undefined ? {} : { kind: step.grant.entitlementKind }),
+                },
+              },
+              options,
+            );
+      const adapterVersion = outcome.evidence?.adapterVersion ?? bound.adapterVersion;
+      extra = {
+        ...extra,
+        ...(outcome.evidence === undefined ? {} : { evidence: outcome.evidence }),
+        ...(adapterVersion === undefined ? {} : { adapterVersion }),
+        ...(outcome.account === undefined
+          ? {}
+          : {
+              account: {
+                id: outcome.account.id,
+                ...(outcome.account.username === undefined ? {} : { username: outcome.account.username }),
+              },
+            }),
+      };
+      if (outcome.status !== 'failed' && outcome.verified) {
+        return {
+          ...base,
+          ...extra,
+          state: 'done',
+          outcome: outcome.status,
+          verified: true,
+          attempts,
+          durationMs: Date.now() - started,
+        };
+      }
+      failure =
+        outcome.error === undefined
+          ? {
+              code: 'unverified',
+              message: `${outcome.status} but not verified (${outcome.evidence?.observed ?? 'no read-back'})`,
+            }
+          : { code: outcome.error.code, message: outcome.error.message };
+      if (outcome.error?.retryable === true && RETRYABLE.has(outcome.error.code) && Date.now() < deadline) {
+        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
+        delay = Math.min(delay * 2, 5000);
+        continue;
+      }
+      return finish(outcome.status, failure, attempts, extra);
+    } catch (error) {
+      // Errors thrown here come from the ledger or from bad input, never from an uncertain create.
       failure = {
         code: isLifelineError(error) ? error.code : 'permanent',
         message: (error as Error)?.message?.slice(0, 2048) ?? 'unknown error',
@@ -281,6 +440,15 @@ export async function runSteps(
     }
   };
 
+  const createOf = new Map<string, string>();
+  for (const step of steps) if (step.action === 'account.create') createOf.set(step.group, step.id);
+  const prerequisiteOf = (step: Step): StepResult | undefined => {
+    if (step.phase === 2) return disableOf(step);
+    if (step.action !== 'entitlement.grant') return undefined;
+    const create = createOf.get(step.group);
+    return create === undefined ? undefined : (results.get(create) ?? previous.get(create));
+  };
+
   const disableOf = (step: Step): StepResult | undefined => {
     const disable = (laterByGroup.get(step.group) ?? []).find((s) => s.phase === 1);
     if (disable === undefined) return { ...({} as StepResult), state: 'done' }; // already disabled before the run
@@ -324,7 +492,7 @@ export async function runSteps(
         global.take();
         slots.take();
         running++;
-        const prerequisite = step.phase === 2 ? disableOf(step) : undefined;
+        const prerequisite = prerequisiteOf(step);
         withSpan(
           SPAN_NAMES.step,
           async (span) => {
@@ -347,7 +515,11 @@ export async function runSteps(
             if (
               result.outcome !== 'planned' &&
               result.outcome !== 'scheduled' &&
-              result.outcome !== 'skipped'
+              result.outcome !== 'skipped' &&
+              result.outcome !== 'applied' &&
+              result.outcome !== 'already_present' &&
+              step.action !== 'account.create' &&
+              step.action !== 'entitlement.grant'
             ) {
               recordRevocation(result.outcome, {
                 connector: step.connector,

@@ -50,7 +50,7 @@ export function cloudEventType(event: AuditEvent, prefix = 'dev.lifeline'): stri
   if (event.action !== undefined && event.outcome !== undefined) {
     const [object, verb = ''] = event.action.split('.');
     const status = event.outcome.status;
-    if (status === 'revoked') return `${prefix}.${object}.${PAST[verb] ?? verb}`;
+    if (status === 'revoked' || status === 'applied') return `${prefix}.${object}.${PAST[verb] ?? verb}`;
     if (status === 'already_absent') return `${prefix}.${object}.already_absent`;
     return `${prefix}.${object}.${verb}_${status}`;
   }

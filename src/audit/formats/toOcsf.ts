@@ -166,7 +166,7 @@ export function toOcsf(event: AuditEvent, options: OcsfOptions = {}): OcsfEvent 
   const cls = OCSF_CLASSES[activity.classKey];
   const status = event.outcome.status;
   const [statusId, statusName] =
-    status === 'revoked' || status === 'already_absent'
+    status === 'revoked' || status === 'already_absent' || status === 'applied'
       ? [1, 'Success']
       : status === 'failed'
         ? [2, 'Failure']
