@@ -13,7 +13,7 @@ import { withSpan } from '../telemetry/withSpan';
 import { auditRun } from './auditStep';
 import type { Fallback } from './fallbacks/Fallback';
 import { closeTask, listTasks } from './fallbacks/manualQueue';
-import { checkGuard, type GuardOptions } from './guard';
+import { checkGuard, countAccounts, type GuardOptions } from './guard';
 import { type LifecycleReport, summarize } from './LifecycleReport';
 import {
   EmergencyRevokeRequest,
@@ -316,7 +316,20 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       startedAt: new Date().toISOString(),
     };
     const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
-    checkGuard(plan, options.guard, override, payload.identity === undefined ? 0 : 1);
+    const tenantAccounts: Record<string, number> = {};
+    if (options.guard?.maxAccountFraction !== undefined && override === undefined) {
+      const touched = new Set(
+        plan.steps
+          .filter((s) => s.action === 'account.disable' || s.action === 'account.delete')
+          .map((s) => s.connector),
+      );
+      for (const name of touched) {
+        const bound = options.connectors[name];
+        if (bound?.supports('account.list'))
+          tenantAccounts[name] = await countAccounts(bound, 1_000_000, signal);
+      }
+    }
+    checkGuard(plan, options.guard, override, payload.identity === undefined ? 0 : 1, tenantAccounts);
     if (!payload.dryRun) {
       auditRun(
         scope,

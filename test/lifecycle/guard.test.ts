@@ -1,6 +1,7 @@
 import {
   checkGuard,
   countAccounts,
+  createLifecycle,
   isLifelineError,
   type PlanResult,
   type Step,
@@ -55,6 +56,28 @@ describe('the blast-radius guard', () => {
     expect(refusal(() => checkGuard(plan([]), { maxIdentities: 1 }, undefined, 2))).toContain(
       '2 identities (limit 1)',
     );
+  });
+
+  it('refuses, through a lifecycle, an offboarding that would disable too large a share of a tenant', async () => {
+    const target = await createFakeTarget({ seed: 2, tenants: [{ id: 'acme', apiVersion: 'v2' }] });
+    try {
+      for (let i = 0; i < 3; i++) target.addAccount('acme', { id: `acc_${i}`, name: 'svc-dup' });
+      target.seed('acme', { accounts: 7, keysPerAccount: 0 });
+      const bound = acme.with(
+        { baseUrl: target.tenantUrl('acme'), tenant: 'acme' },
+        staticCredential(target.token('acme')),
+      );
+      const lifeline = createLifecycle({ connectors: { acme: bound }, guard: { maxAccountFraction: 0.2 } });
+      const request = {
+        identity: { id: 'svc-dup', kind: 'service_account' as const },
+        event: { reason: 'retire', actor: { kind: 'person' as const, id: 'dan' } },
+      };
+      const error = await lifeline.offboard(request).catch((caught: unknown) => caught);
+      expect((error as Error).message).toContain('3 of 10 accounts at acme (30.0 %, limit 20.0 %)');
+      expect(target.state.account('acme', 'acc_0')?.status).toBe('active');
+    } finally {
+      await target.close();
+    }
   });
 
   it('counts a tenant’s accounts across pages', async () => {
