@@ -1,6 +1,7 @@
 import type { AuditEventInput } from '../audit/AuditEvent';
 import type { AuditEmitter } from '../audit/createAuditEmitter';
 import type { BoundConnector } from '../connector/BoundConnector';
+import { ERROR_CODES, type ErrorCode } from '../errors';
 import type { Identity, LifecycleEvent } from '../model';
 import { objectIdOf, type Step, type StepResult } from './Step';
 
@@ -21,6 +22,13 @@ const AUDITED = new Set([
   'entitlement.grant',
   'account.create',
 ]);
+
+const TAXONOMY: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** A step error's code in the taxonomy: lifecycle-only codes (`unverified`) become `permanent`; the message keeps the detail. */
+function auditCodeOf(code: string): ErrorCode {
+  return TAXONOMY.has(code) ? (code as ErrorCode) : 'permanent';
+}
 
 function lifecycleEventOf(event: LifecycleEvent) {
   return {
@@ -129,7 +137,7 @@ export function auditStep(
       ? status === 'failed'
         ? { error: { code: 'permanent' as const, message: 'not verified' } }
         : {}
-      : { error: { code: result.error.code as never, message: result.error.message.slice(0, 4096) } }),
+      : { error: { code: auditCodeOf(result.error.code), message: result.error.message.slice(0, 4096) } }),
     ...(result.escalation === undefined
       ? {}
       : {
