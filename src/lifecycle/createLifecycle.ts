@@ -51,8 +51,10 @@ export interface LifecycleOptions {
   readonly verify?: Omit<VerifyOptions, 'signal'>;
   /** Above this many steps the report omits the per-step list (default 10,000). */
   readonly maxReportSteps?: number;
-  /** This worker's lease owner id. */
+  /** This worker's lease owner id; keep it stable across restarts of one worker so a resume need not wait for its old leases. */
   readonly owner?: string;
+  /** Ledger lease of one revocation in ms (default 60 s); must exceed a call plus its verification. */
+  readonly leaseMs?: number;
 }
 
 /** Options of one run. */
@@ -99,6 +101,7 @@ const Options = z.object({
     .object({ total: z.int().min(1).max(1024).optional(), perConnector: z.int().min(1).max(1024).optional() })
     .optional(),
   stepDeadlineMs: z.int().min(0).max(86_400_000).optional(),
+  leaseMs: z.int().min(100).max(86_400_000).optional(),
   maxReportSteps: z.int().min(0).max(10_000_000).optional(),
 });
 
@@ -246,6 +249,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
             stepDeadlineMs,
             verify: options.verify,
             owner: options.owner,
+            leaseMs: options.leaseMs,
             signal,
             onSettled: async (step, result) => {
               await store.putStep({
@@ -338,7 +342,6 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         { steps: plan.steps.length, ...(override === undefined ? {} : { guardOverride: true }) },
       );
     }
-    await store.putRun({ id: runId, status: 'running', payload: payload as never });
     const batch = 1000;
     for (let i = 0; i < plan.steps.length; i += batch) {
       await store.putSteps(
@@ -347,6 +350,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
           .map((step) => ({ runId, stepId: step.id, status: 'pending', payload: { step } as never })),
       );
     }
+    // The run is journaled only once all its steps are: a crash before this point
+    // leaves no run to resume (start again), never a half-written one.
+    await store.putRun({ id: runId, status: 'running', payload: payload as never });
     const receipts = new Map<string, { fallback: string; receipt: string; reason: string }>();
     for (const failure of plan.failures) {
       // A connector whose access could not be enumerated is escalated as a whole.

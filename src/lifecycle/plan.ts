@@ -175,7 +175,11 @@ export async function planOffboard(
   };
 }
 
-function matches(credential: Credential, selector: CredentialSelector): boolean {
+function matches(
+  credential: Credential,
+  selector: CredentialSelector,
+  accountIds: ReadonlySet<string> | undefined,
+): boolean {
   if (credential.status === 'revoked' || credential.status === 'expired') return false;
   if (selector.createdBefore !== undefined) {
     if (
@@ -184,8 +188,7 @@ function matches(credential: Credential, selector: CredentialSelector): boolean 
     )
       return false;
   }
-  if (selector.accountIds !== undefined && !selector.accountIds.includes(credential.accountId ?? ''))
-    return false;
+  if (accountIds !== undefined && !accountIds.has(credential.accountId ?? '')) return false;
   if (selector.labelContains !== undefined && !(credential.label ?? '').includes(selector.labelContains))
     return false;
   if (selector.kinds !== undefined && !selector.kinds.includes(credential.kind)) return false;
@@ -206,12 +209,13 @@ export async function planEmergencyRevoke(
   selector: CredentialSelector,
   signal?: AbortSignal,
 ): Promise<PlanResult> {
+  const accountIds = selector.accountIds === undefined ? undefined : new Set(selector.accountIds);
   const results = await Promise.all(
     Object.entries(connectors).map(async ([name, bound]) => {
       const steps: Step[] = [];
       try {
         for await (const credential of allCredentials(bound, signal)) {
-          if (!matches(credential, selector)) continue;
+          if (!matches(credential, selector, accountIds)) continue;
           const accountId = credential.accountId ?? '';
           steps.push({
             id: `${name}:credential.revoke:${credential.id}`,

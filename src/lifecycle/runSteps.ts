@@ -41,6 +41,8 @@ export interface RunStepsContext {
   readonly stepDeadlineMs: number;
   readonly verify?: Omit<VerifyOptions, 'signal'> | undefined;
   readonly owner?: string | undefined;
+  /** Ledger lease of one revocation (default 60 s); a restarted worker with another owner waits for it. */
+  readonly leaseMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onSettled: (step: Step, result: StepResult) => Promise<void> | void;
 }
@@ -146,6 +148,7 @@ async function runStep(
         store: ctx.store,
         eventId: ctx.event.id,
         ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
+        ...(ctx.leaseMs === undefined ? {} : { leaseMs: ctx.leaseMs }),
         ...(ctx.verify === undefined ? {} : { verify: ctx.verify }),
         ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
       });
@@ -528,6 +531,10 @@ export async function runSteps(
               });
             }
             auditStep(scope, ctx.connectors[step.connector], step, result);
+            // The terminal event must be durable before the journal says the step is
+            // finished: a crash in between would otherwise lose it for good (a crash
+            // after the flush replays the same event id instead).
+            if (ctx.audit !== undefined && result.state !== 'planned') await ctx.audit.flush();
             await record(step, result);
           })
           .catch((error: unknown) => {

@@ -1,0 +1,221 @@
+/**
+ * Issue 7's crash test: a child process offboarding a service account with
+ * 5,000 steps through SQLite is SIGKILLed at random points three times and
+ * resumed with `resume(runId)`; in the end every step is finished, no effect
+ * was applied twice (the fake target's side-effect counters), and the audit
+ * chain verifies with one terminal event per step.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { verifyAuditLog } from 'lifeline';
+import { sqliteStore } from 'lifeline/stores/sqlite';
+import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const worker = fileURLToPath(new URL('./fixtures/offboardWorker.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-lifecycle-crash-'));
+const RUN_ID = 'run-crash-offboard';
+/** 4,997 key revocations + 1 group removal + 1 session revocation + 1 disable. */
+const KEYS = 4997;
+const STEPS = KEYS + 3;
+const KILLS = 3;
+const TERMINAL = new Set(['step.completed', 'step.escalated', 'step.failed']);
+
+let target: FakeTarget;
+let keyIds: string[];
+
+beforeAll(async () => {
+  target = await createFakeTarget({ seed: 7007, tenants: [{ id: 'acme', apiVersion: 'v2' }] });
+  target.addAccount('acme', { id: 'acc_big', name: 'svc-big', kind: 'service' });
+  keyIds = Array.from(
+    { length: KEYS },
+    (_, i) => target.addKey('acme', 'acc_big', { label: `k${i}` }).key.id,
+  );
+  const group = target.addGroup('acme', { id: 'grp_deploy', name: 'deployers' });
+  target.addMember('acme', group.id, 'acc_big');
+  target.addSession('acme', 'acc_big');
+});
+
+afterAll(async () => {
+  await target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A small seeded PRNG, so a failing run can be replayed from the printed seed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const applied = () => target.counters().mutations.applied;
+
+interface Ending {
+  readonly how: 'killed' | 'done';
+  /** Effects the target had applied when the worker ended. */
+  readonly applied: number;
+  readonly report?: { status: string; summary: { total: number; done: number; escalated: number } };
+}
+
+/**
+ * Runs the worker. With `killAt`, SIGKILLs it once the target has applied that
+ * many effects in total (polled every few ms, so the kill lands while steps are
+ * in flight). Every wait is bounded.
+ */
+function run(mode: 'start' | 'resume', killAt?: number): Promise<Ending> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', worker], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LIFELINE_CRASH_URL: target.tenantUrl('acme'),
+        LIFELINE_CRASH_TOKEN: target.token('acme'),
+        LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
+        LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
+        LIFELINE_CRASH_RUN_ID: RUN_ID,
+        LIFELINE_CRASH_MODE: mode,
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      err += String(chunk);
+    });
+    const poll =
+      killAt === undefined
+        ? undefined
+        : setInterval(() => {
+            if (applied() >= killAt) child.kill('SIGKILL');
+          }, 3);
+    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(limit);
+      const line = out.split('\n').find((l) => l.startsWith('report '));
+      if (signal === 'SIGKILL' && killAt !== undefined && line === undefined)
+        resolve({ how: 'killed', applied: applied() });
+      else if (code === 0 && line !== undefined)
+        resolve({ how: 'done', applied: applied(), report: JSON.parse(line.slice(7)) });
+      else reject(new Error(`worker (${mode}) exited with ${code ?? signal}: ${err.slice(-3000)}`));
+    });
+  });
+}
+
+/** The `event` records of the audit log. */
+async function auditEvents(path: string): Promise<{ id: string; type: string; stepId?: string }[]> {
+  const events: { id: string; type: string; stepId?: string }[] = [];
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line.length === 0) continue;
+    const record = JSON.parse(line) as {
+      kind: string;
+      event?: { id: string; type: string; stepId?: string };
+    };
+    if (record.kind === 'event' && record.event !== undefined) events.push(record.event);
+  }
+  return events;
+}
+
+describe('an offboarding of 5,000 steps on SQLite whose process keeps crashing', () => {
+  it('finishes every step once resumed, applies no effect twice, and leaves a verifiable audit chain with one terminal event per step', {
+    timeout: 150_000,
+  }, async () => {
+    const seed = Number(process.env.LIFELINE_CRASH_SEED ?? Date.now() % 100_000);
+    const random = prng(seed);
+    const endings: Ending[] = [];
+    // Each kill lands 300–1,300 effects after the previous process ended: always after new progress.
+    for (let kill = 0; kill < KILLS; kill++) {
+      const killAt = (endings.at(-1)?.applied ?? 0) + 300 + Math.floor(random() * 1000);
+      endings.push(await run(kill === 0 ? 'start' : 'resume', killAt));
+    }
+    endings.push(await run('resume'));
+    const trail = `seed ${seed}: ${endings.map((e) => `${e.how}@${e.applied}`).join(', ')}`;
+
+    expect(
+      endings.slice(0, KILLS).map((e) => e.how),
+      trail,
+    ).toEqual(['killed', 'killed', 'killed']);
+    for (let i = 1; i < KILLS; i++)
+      expect((endings[i] as Ending).applied, trail).toBeGreaterThan((endings[i - 1] as Ending).applied);
+    const final = endings.at(-1) as Ending;
+    expect(final.how, trail).toBe('done');
+    expect(final.report?.status, trail).toBe('completed');
+    expect(final.report?.summary, trail).toMatchObject({ total: STEPS, done: STEPS, escalated: 0 });
+
+    // No effect applied twice, and every key revoked exactly once.
+    const twice = keyIds.filter((id) => target.effects('key', id, 'acme').applied !== 1);
+    expect(twice, trail).toEqual([]);
+    expect(keyIds.every((id) => target.state.key('acme', id)?.status === 'revoked')).toBe(true);
+    const account = target.effects('account', 'acc_big', 'acme').byOperation;
+    expect(account['account.disable']?.applied, trail).toBe(1);
+    expect(account['session.revokeAll']?.applied, trail).toBe(1);
+    expect(target.effects('membership', 'grp_deploy/acc_big', 'acme').applied, trail).toBe(1);
+    expect(target.state.account('acme', 'acc_big')?.status).toBe('disabled');
+    // Work in flight at a kill was repeated, found done by the target, and not re-applied.
+    const repeatedKeys = keyIds.filter((id) => target.effects('key', id, 'acme').requests > 1).length;
+
+    // The journal agrees: every step finished.
+    const store = sqliteStore({ file: join(dir, 'lifeline.db') });
+    try {
+      const states = new Map<string, number>();
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await store.listSteps(RUN_ID, {
+          limit: 1000,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const step of result.items) states.set(step.status, (states.get(step.status) ?? 0) + 1);
+        if (result.nextCursor === undefined) break;
+        cursor = result.nextCursor;
+      }
+      expect(Object.fromEntries(states), trail).toEqual({ done: STEPS });
+      expect((await store.getRun(RUN_ID))?.status).toBe('completed');
+    } finally {
+      await store.close();
+    }
+
+    // The audit chain verifies, with exactly one terminal event per step.
+    const auditPath = join(dir, 'audit.jsonl');
+    const verification = await verifyAuditLog(auditPath);
+    expect(verification, trail).toMatchObject({ ok: true });
+    const events = await auditEvents(auditPath);
+    const terminal = events.filter((e) => TERMINAL.has(e.type));
+    const perStep = new Map<string, string[]>();
+    for (const event of terminal) {
+      const ids = perStep.get(event.stepId ?? '') ?? [];
+      ids.push(event.id);
+      perStep.set(event.stepId ?? '', ids);
+    }
+    // A step whose event was written but whose journal entry was not is run again after the crash
+    // and emits the same event again: a replay under the same deterministic id, not a second event.
+    const replayed = [...perStep.values()].filter((ids) => ids.length > 1).length;
+    const conflicting = [...perStep.entries()].filter(([, ids]) => new Set(ids).size > 1);
+    const missing = STEPS - perStep.size;
+    console.info(
+      `lifecycle crash test (${trail}); keys requested more than once ${repeatedKeys}; audit events ${events.length}, terminal ${terminal.length}; steps without a terminal event ${missing}, with two different ones ${conflicting.length}, with the same one replayed ${replayed}`,
+    );
+    expect(missing, `${trail}: steps without a terminal audit event`).toBe(0);
+    expect(
+      conflicting.map(([stepId, ids]) => `${stepId}: ${ids.join(' | ')}`),
+      trail,
+    ).toEqual([]);
+    expect(replayed, trail).toBeLessThanOrEqual(KILLS * 16);
+    for (const event of terminal) expect(event.id).toBe(`${RUN_ID}:${event.stepId}:${event.type}`);
+    expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'run.completed')).toHaveLength(1);
+  });
+});
