@@ -419,6 +419,39 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     return execute(runId, payload, plan.steps, previous, signal);
   }
 
+  /** The shared front door of the runs about one identity: event, plan, then `start`. */
+  async function startForIdentity(
+    kind: 'offboard' | 'onboard' | 'move',
+    eventType: LifecycleEvent['type'],
+    request: {
+      readonly runId?: string | undefined;
+      readonly event: RequestEventInput;
+      readonly identity: Identity;
+      readonly dryRun: boolean;
+      readonly override?: { reason: string; actor: LifecycleEvent['actor'] } | undefined;
+    },
+    connectors: Record<string, BoundConnector>,
+    plan: () => Promise<PlanResult>,
+    signal: AbortSignal | undefined,
+  ): Promise<LifecycleReport> {
+    const runId = request.runId ?? `run-${randomUUID()}`;
+    const event = toEvent(request.event, eventType);
+    return start(
+      kind,
+      runId,
+      {
+        kind,
+        event,
+        identity: request.identity,
+        dryRun: request.dryRun,
+        connectors: Object.keys(connectors),
+      },
+      await plan(),
+      request.override,
+      signal,
+    );
+  }
+
   return {
     onProgress: progress.event,
 
@@ -429,66 +462,39 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
 
     async offboard(request, runOptions = {}) {
       const parsedRequest = parse(OffboardRequest, request, 'offboard request');
-      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
-      const event = toEvent(parsedRequest.event, 'leaver');
       const connectors = select(parsedRequest.connectors);
-      const plan = await planOffboard(connectors, parsedRequest, runOptions.signal);
-      return start(
+      return startForIdentity(
         'offboard',
-        runId,
-        {
-          kind: 'offboard',
-          event,
-          identity: parsedRequest.identity,
-          dryRun: parsedRequest.dryRun,
-          connectors: Object.keys(connectors),
-        },
-        plan,
-        parsedRequest.override,
+        'leaver',
+        parsedRequest,
+        connectors,
+        () => planOffboard(connectors, parsedRequest, runOptions.signal),
         runOptions.signal,
       );
     },
 
     async onboard(request, runOptions = {}) {
       const parsedRequest = parse(OnboardRequest, request, 'onboard request');
-      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
-      const event = toEvent(parsedRequest.event, 'joiner');
       const connectors = select(parsedRequest.connectors ?? Object.keys(parsedRequest.access));
-      const plan = await planOnboard(connectors, parsedRequest, runOptions.signal);
-      return start(
+      return startForIdentity(
         'onboard',
-        runId,
-        {
-          kind: 'onboard',
-          event,
-          identity: parsedRequest.identity,
-          dryRun: parsedRequest.dryRun,
-          connectors: Object.keys(connectors),
-        },
-        plan,
-        parsedRequest.override,
+        'joiner',
+        parsedRequest,
+        connectors,
+        () => planOnboard(connectors, parsedRequest, runOptions.signal),
         runOptions.signal,
       );
     },
 
     async move(request, runOptions = {}) {
       const parsedRequest = parse(MoveRequest, request, 'move request');
-      const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
-      const event = toEvent(parsedRequest.event, 'mover');
       const connectors = select(parsedRequest.connectors ?? Object.keys(parsedRequest.access));
-      const plan = await planMove(connectors, parsedRequest, runOptions.signal);
-      return start(
+      return startForIdentity(
         'move',
-        runId,
-        {
-          kind: 'move',
-          event,
-          identity: parsedRequest.identity,
-          dryRun: parsedRequest.dryRun,
-          connectors: Object.keys(connectors),
-        },
-        plan,
-        parsedRequest.override,
+        'mover',
+        parsedRequest,
+        connectors,
+        () => planMove(connectors, parsedRequest, runOptions.signal),
         runOptions.signal,
       );
     },
