@@ -47,6 +47,11 @@ export interface RunStepsContext {
   readonly onSettled: (step: Step, result: StepResult) => Promise<void> | void;
 }
 
+/** Longest wait for the audit log before a finished step is journaled. */
+const AUDIT_FLUSH_MS = 1000;
+/** How long the run stops waiting for an audit log that timed out. */
+const AUDIT_SKIP_MS = 30_000;
+
 const RETRYABLE = new Set(['transient', 'timeout', 'rate_limited', 'circuit_open', 'conflict']);
 
 interface Failure {
@@ -422,6 +427,19 @@ export async function runSteps(
     }
   }
 
+  // A sink that hangs or fails must not slow revocations: each flush waits at
+  // most AUDIT_FLUSH_MS, and after one that timed out the run stops waiting for
+  // AUDIT_SKIP_MS (events stay queued; the emitter retries and dead-letters them).
+  let skipFlushUntil = 0;
+  const flushAudit = async (): Promise<void> => {
+    if (ctx.audit === undefined || Date.now() < skipFlushUntil) return;
+    try {
+      await ctx.audit.flush({ signal: AbortSignal.timeout(AUDIT_FLUSH_MS) });
+    } catch {
+      skipFlushUntil = Date.now() + AUDIT_SKIP_MS;
+    }
+  };
+
   const record = async (step: Step, result: StepResult) => {
     results.set(step.id, result);
     settled++;
@@ -534,7 +552,7 @@ export async function runSteps(
             // The terminal event must be durable before the journal says the step is
             // finished: a crash in between would otherwise lose it for good (a crash
             // after the flush replays the same event id instead).
-            if (ctx.audit !== undefined && result.state !== 'planned') await ctx.audit.flush();
+            if (ctx.audit !== undefined && result.state !== 'planned') await flushAudit();
             await record(step, result);
           })
           .catch((error: unknown) => {
