@@ -104,38 +104,6 @@ export function accessFingerprint(fields: readonly (string | null)[]): string {
     .slice(0, 32);
 }
 
-/**
- * Begins `key`; while another worker holds it, waits with backoff up to `maxWaitMs`.
- *
- * @example
- * ```ts
- * const begun = await beginOrWait(store, key, fingerprint, { owner, leaseMs: 60_000, maxWaitMs: 30_000, signal });
- * ```
- */
-export async function beginOrWait(
-  store: Store,
-  key: string,
-  fingerprint: string,
-  options: { owner: string; leaseMs: number; maxWaitMs: number; signal: AbortSignal | undefined },
-): Promise<BeginResult> {
-  const deadline = Date.now() + options.maxWaitMs;
-  let delay = 50;
-  const beginOptions = {
-    owner: options.owner,
-    leaseMs: options.leaseMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-  for (;;) {
-    const result = await store.begin(key, fingerprint, beginOptions);
-    if (result.status !== 'in_progress') return result;
-    const now = Date.now();
-    if (now >= deadline) return result;
-    const wait = Math.max(1, Math.min(delay, result.leaseExpiresAt - now + 1, deadline - now));
-    await sleep(wait, options.signal, 'access');
-    delay = Math.min(delay * 2, 2000);
-  }
-}
-
 type Base = Pick<AccessOutcome, 'action' | 'key' | 'attempts'>;
 
 /**

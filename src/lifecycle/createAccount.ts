@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod, PermanentError } from '../errors';
 import { type Account, Attributes, formatObjectRef, Id, Identity } from '../model';
+import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
   type AccessOptions,
   accessFingerprint,
-  beginOrWait,
   completeAccess,
   notAcquired,
   parseAccessOptions,
@@ -99,7 +99,13 @@ export async function createAccount(
   // An `in_progress` record that we can acquire is an interrupted attempt whose
   // create may have reached the target. (Safe failures are recorded as `failed`.)
   const prior = await store.get(key, callOptions);
-  const begun = await beginOrWait(store, key, fingerprint, { owner, leaseMs, maxWaitMs, signal });
+  const begun = await beginOrWait(store, key, fingerprint, {
+    owner,
+    leaseMs,
+    maxWaitMs,
+    signal,
+    operation: 'access',
+  });
   if (begun.status !== 'acquired') return notAcquired(begun, base);
   const attempted = { ...base, attempts: begun.record.attempts };
 

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
 import { type Entitlement, EntitlementKind, formatObjectRef, Id } from '../model';
+import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
   type AccessOptions,
   accessFingerprint,
-  beginOrWait,
   completeAccess,
   notAcquired,
   parseAccessOptions,
@@ -93,7 +93,13 @@ export async function grantEntitlement(
     entitlement.kind ?? null,
   ]);
   const base = { action: 'entitlement.grant' as const, key, attempts: 0 };
-  const begun = await beginOrWait(store, key, fingerprint, { owner, leaseMs, maxWaitMs, signal });
+  const begun = await beginOrWait(store, key, fingerprint, {
+    owner,
+    leaseMs,
+    maxWaitMs,
+    signal,
+    operation: 'access',
+  });
   if (begun.status !== 'acquired') return notAcquired(begun, base);
   const attempted = { ...base, attempts: begun.record.attempts };
 

@@ -11,9 +11,9 @@ import {
   type LifelineError,
   PermanentError,
 } from '../errors';
-import { sleep } from '../resilience/sleep';
+import { beginOrWait } from '../stores/beginOrWait';
 import type { JsonValue } from '../stores/json';
-import type { BeginResult, LedgerError, Store } from '../stores/Store';
+import type { LedgerError, Store } from '../stores/Store';
 import { revocationFingerprint, revocationKey } from './idempotencyKey';
 import { type OutcomeError, RevocationOutcome, type RevocationResult } from './RevocationOutcome';
 import {
@@ -174,6 +174,7 @@ export async function revoke(
   const base = { action, ref, key } as const;
 
   const begun = await beginOrWait(store, key, fingerprint, {
+    operation: 'revoke',
     owner,
     leaseMs,
     maxWaitMs: options.maxWaitMs ?? 30_000,
@@ -275,37 +276,4 @@ async function recordFailure(
     at: new Date().toISOString(),
     replayed: false,
   };
-}
-
-interface BeginWaitOptions {
-  readonly owner: string;
-  readonly leaseMs: number;
-  readonly maxWaitMs: number;
-  readonly signal: AbortSignal | undefined;
-}
-
-/** Begins the key; while another worker holds it, waits with backoff up to `maxWaitMs`, then returns `in_progress`. */
-async function beginOrWait(
-  store: Store,
-  key: string,
-  fingerprint: string,
-  options: BeginWaitOptions,
-): Promise<BeginResult> {
-  const deadline = Date.now() + options.maxWaitMs;
-  let delay = 50;
-  const beginOptions = {
-    owner: options.owner,
-    leaseMs: options.leaseMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-  for (;;) {
-    const result = await store.begin(key, fingerprint, beginOptions);
-    if (result.status !== 'in_progress') return result;
-    const now = Date.now();
-    if (now >= deadline) return result;
-    // Never sleep past the holder's lease expiry (it may be taken over then) or our deadline.
-    const wait = Math.max(1, Math.min(delay, result.leaseExpiresAt - now + 1, deadline - now));
-    await sleep(wait, options.signal, 'revoke');
-    delay = Math.min(delay * 2, 2000);
-  }
 }

@@ -19,6 +19,7 @@ export {
   type StepWrite,
   type TaskRow,
 } from './BaseStore';
+export { type BeginOrWaitOptions, beginOrWait } from './beginOrWait';
 export { type JsonValue, MAX_JSON_BYTES, toJsonText } from './json';
 export { MemoryStore, type MemoryStoreOptions, memoryStore } from './memoryStore';
 export type {
