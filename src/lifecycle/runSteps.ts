@@ -84,6 +84,49 @@ async function escalate(
   return undefined;
 }
 
+/** A step error as reported: its taxonomy code (or `permanent`) and a bounded message. */
+function failureOf(error: unknown): Failure {
+  return {
+    code: isLifelineError(error) ? error.code : 'permanent',
+    message: (error as Error)?.message?.slice(0, 2048) ?? 'unknown error',
+  };
+}
+
+/** Why an outcome did not finish its step: its error, or that it was not verified. */
+function outcomeFailure(outcome: {
+  readonly status: string;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
+  readonly evidence?: { readonly observed?: string } | undefined;
+}): Failure {
+  return outcome.error === undefined
+    ? {
+        code: 'unverified',
+        message: `${outcome.status} but not verified (${outcome.evidence?.observed ?? 'no read-back'})`,
+      }
+    : { code: outcome.error.code, message: outcome.error.message };
+}
+
+/** Retries a step's retryable failures with backoff (250 ms doubling to 5 s) until its deadline. */
+class StepBackoff {
+  #delay = 250;
+  constructor(
+    private readonly deadline: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Waits and returns true when `code` is retryable and the deadline has not passed. */
+  async retry(code: string): Promise<boolean> {
+    if (!RETRYABLE.has(code) || Date.now() >= this.deadline) return false;
+    await sleep(
+      Math.min(this.#delay, Math.max(0, this.deadline - Date.now())),
+      this.signal,
+      'lifecycle.step',
+    );
+    this.#delay = Math.min(this.#delay * 2, 5000);
+    return true;
+  }
+}
+
 /** Runs one step to a final state: verified, escalated with a receipt, or failed. */
 async function runStep(
   ctx: RunStepsContext,
@@ -141,9 +184,8 @@ async function runStep(
       0,
     );
   }
-  const deadline = started + ctx.stepDeadlineMs;
+  const backoff = new StepBackoff(started + ctx.stepDeadlineMs, ctx.signal);
   let attempts = 0;
-  let delay = 250;
   for (;;) {
     attempts++;
     let failure: Failure;
@@ -173,30 +215,13 @@ async function runStep(
           durationMs: Date.now() - started,
         };
       }
-      failure =
-        outcome.error === undefined
-          ? {
-              code: 'unverified',
-              message: `${outcome.status} but not verified (${outcome.evidence?.observed ?? 'no read-back'})`,
-            }
-          : { code: outcome.error.code, message: outcome.error.message };
-      if (outcome.error !== undefined && RETRYABLE.has(outcome.error.code) && Date.now() < deadline) {
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
+      failure = outcomeFailure(outcome);
+      if (outcome.error !== undefined && (await backoff.retry(outcome.error.code))) continue;
       return finish(outcome.status === 'failed' ? 'failed' : outcome.status, failure, attempts, extra);
     } catch (error) {
-      failure = {
-        code: isLifelineError(error) ? error.code : 'permanent',
-        message: (error as Error)?.message?.slice(0, 2048) ?? 'unknown error',
-      };
+      failure = failureOf(error);
       if (ctx.signal?.aborted) throw error;
-      if (RETRYABLE.has(failure.code) && Date.now() < deadline) {
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
+      if (await backoff.retry(failure.code)) continue;
       return finish('failed', failure, attempts, extra);
     }
   }
@@ -271,9 +296,8 @@ async function runAccessStep(
         }),
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   };
-  const deadline = started + ctx.stepDeadlineMs;
+  const backoff = new StepBackoff(started + ctx.stepDeadlineMs, ctx.signal);
   let attempts = 0;
-  let delay = 250;
   for (;;) {
     attempts++;
     let failure: Failure;
@@ -325,31 +349,14 @@ async function runAccessStep(
           durationMs: Date.now() - started,
         };
       }
-      failure =
-        outcome.error === undefined
-          ? {
-              code: 'unverified',
-              message: `${outcome.status} but not verified (${outcome.evidence?.observed ?? 'no read-back'})`,
-            }
-          : { code: outcome.error.code, message: outcome.error.message };
-      if (outcome.error?.retryable === true && RETRYABLE.has(outcome.error.code) && Date.now() < deadline) {
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
+      failure = outcomeFailure(outcome);
+      if (outcome.error?.retryable === true && (await backoff.retry(outcome.error.code))) continue;
       return finish(outcome.status, failure, attempts, extra);
     } catch (error) {
       // Errors thrown here come from the ledger or from bad input, never from an uncertain create.
-      failure = {
-        code: isLifelineError(error) ? error.code : 'permanent',
-        message: (error as Error)?.message?.slice(0, 2048) ?? 'unknown error',
-      };
+      failure = failureOf(error);
       if (ctx.signal?.aborted) throw error;
-      if (RETRYABLE.has(failure.code) && Date.now() < deadline) {
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), ctx.signal, 'lifecycle.step');
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
+      if (await backoff.retry(failure.code)) continue;
       return finish('failed', failure, attempts, extra);
     }
   }
