@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { formatObjectRef, type ObjectRef } from '../model';
+import { encodePart } from '../model/objectRef';
 import type { RevocationAction, RevocationTarget } from './RevocationTarget';
 
 /**
@@ -14,7 +15,7 @@ import type { RevocationAction, RevocationTarget } from './RevocationTarget';
  * ```
  */
 export function revocationKey(ref: ObjectRef, action: RevocationAction, eventId: string): string {
-  return `${formatObjectRef(ref)}#${action}@${encodeURIComponent(eventId)}`;
+  return `${formatObjectRef(ref)}#${action}@${encodePart(eventId)}`;
 }
 
 /** Sorted-key JSON, skipping `undefined` members (written for speed: it runs on every revocation). */
@@ -62,51 +63,51 @@ function sha256Hex(text: string): string {
     : oneShot('sha256', text, 'hex');
 }
 
+/** A field in a fixed position: length-prefixed, so no value can imitate a separator; `~` is absent. */
+const field = (value: string | undefined): string => (value === undefined ? '~' : `${value.length}:${value}`);
+
+/** Longest canonical form kept as the fingerprint itself; longer ones are hashed. */
+const MAX_PLAIN_FINGERPRINT = 160;
+
 /**
- * The fingerprint `revoke` stores with a key: SHA-256 (first 32 hex digits)
- * over the action, the object and every parameter of the parsed target, each
- * in a fixed position, so it does not depend on property order and costs one
- * `JSON.stringify` of a flat array. The same key with a different fingerprint
- * is a `conflict`.
+ * The fingerprint `revoke` stores with a key: the action, the object and every
+ * parameter of the parsed target, each length-prefixed in a fixed position (so
+ * it does not depend on property order and needs no JSON). Up to 160 characters
+ * that canonical form *is* the fingerprint (compared exactly; it holds only
+ * identifiers, never secrets, and no hash is computed on the hot path); longer
+ * ones are `sha256:` plus the first 32 hex digits of its SHA-256. The same key
+ * with a different fingerprint is a `conflict`.
  *
  * @example
  * ```ts
  * revocationFingerprint('acme', 't1', { kind: 'credential', credential: { id: 'k_1' } });
+ * // '2|4:acme|2:t1|credential.revoke|3:k_1|~|~|~|~'
  * ```
  */
 export function revocationFingerprint(connector: string, tenant: string, target: RevocationTarget): string {
-  let fields: readonly (string | null)[];
+  let fields: string;
   switch (target.kind) {
     case 'credential':
-      fields = [
-        'credential.revoke',
-        target.credential.id,
-        target.credential.accountId ?? null,
-        target.credential.kind ?? null,
-        target.account?.id ?? null,
-        target.account?.username ?? null,
-      ];
+      fields =
+        `credential.revoke|${field(target.credential.id)}|${field(target.credential.accountId)}|` +
+        `${field(target.credential.kind)}|${field(target.account?.id)}|${field(target.account?.username)}`;
       break;
     case 'session':
-      fields = [
-        'session.revoke',
-        target.account.id,
-        target.account.username ?? null,
-        target.session?.id ?? null,
-      ];
+      fields =
+        `session.revoke|${field(target.account.id)}|${field(target.account.username)}|` +
+        field(target.session?.id);
       break;
     case 'entitlement':
-      fields = [
-        'entitlement.revoke',
-        target.account.id,
-        target.account.username ?? null,
-        target.entitlement.id,
-        target.entitlement.kind ?? null,
-      ];
+      fields =
+        `entitlement.revoke|${field(target.account.id)}|${field(target.account.username)}|` +
+        `${field(target.entitlement.id)}|${field(target.entitlement.kind)}`;
       break;
     case 'account':
-      fields = [`account.${target.action}`, target.account.id, target.account.username ?? null];
+      fields = `account.${target.action}|${field(target.account.id)}|${field(target.account.username)}`;
       break;
   }
-  return sha256Hex(JSON.stringify([1, connector, tenant, ...fields])).slice(0, 32);
+  const canonicalForm = `2|${field(connector)}|${field(tenant)}|${fields}`;
+  return canonicalForm.length <= MAX_PLAIN_FINGERPRINT
+    ? canonicalForm
+    : `sha256:${sha256Hex(canonicalForm).slice(0, 32)}`;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, isLifelineError, NotFoundError, TransientError } from '../errors';
 import { LIMITS, type Page } from '../model';
-import { type JsonValue, toJsonText } from './json';
+import { type JsonValue, toFrozenJson, toJsonText } from './json';
 import type {
   BeginOptions,
   BeginResult,
@@ -40,7 +40,13 @@ import {
   throwIfAborted,
 } from './validate';
 
-/** A ledger record as a backend keeps it: JSON as text, absent values as `null`, plus a revision. */
+/**
+ * An outcome as a backend keeps it: JSON text (what the SQL stores write), or a
+ * deep-frozen copy of the value (the memory store: no stringify on write, no parse on read).
+ */
+export type StoredOutcome = string | { readonly value: JsonValue };
+
+/** A ledger record as a backend keeps it: absent values as `null`, plus a revision. */
 export interface LedgerRow {
   readonly key: string;
   readonly fingerprint: string;
@@ -51,7 +57,7 @@ export interface LedgerRow {
   readonly lastErrorCode: string | null;
   readonly lastErrorMessage: string | null;
   readonly permanent: boolean;
-  readonly outcome: string | null;
+  readonly outcome: StoredOutcome | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly expiresAt: number | null;
@@ -296,6 +302,11 @@ export abstract class BaseStore implements Store {
   protected readonly clock: StoreClock;
   /** Default TTL of completed records. */
   protected readonly recordTtlMs: number | undefined;
+  /**
+   * How this backend keeps outcomes: `text` (JSON; the default, for stores that
+   * write them somewhere) or `value` (deep-frozen copies, for in-process stores).
+   */
+  protected readonly outcomeForm: 'text' | 'value' = 'text';
 
   protected constructor(options: BaseStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -442,7 +453,10 @@ export abstract class BaseStore implements Store {
     const { ttlMs, signal } = completeArgsValid(key, owner, options)
       ? options
       : parseInput(CompleteArgs, { key, owner, ...options }, 'complete arguments');
-    const text = toJsonText(outcome, 'outcome');
+    const stored: StoredOutcome =
+      this.outcomeForm === 'value'
+        ? { value: toFrozenJson(outcome, 'outcome') }
+        : toJsonText(outcome, 'outcome');
     throwIfAborted(signal);
     const now = this.clock();
     const ttl = ttlMs ?? this.recordTtlMs;
@@ -452,16 +466,16 @@ export abstract class BaseStore implements Store {
       {
         status: 'completed',
         leaseExpiresAt: null,
-        outcome: text,
+        outcome: stored,
         permanent: false,
         updatedAt: now,
         expiresAt: ttl === undefined ? null : now + ttl,
       },
     );
-    if (updated) return toLedgerRecord(updated, outcome);
+    if (updated) return toLedgerRecord(updated, typeof stored === 'string' ? outcome : stored.value);
     const row = await this.readLedger(key);
     // A retried complete whose first attempt did land is fine.
-    if (row?.status === 'completed' && row.owner === owner && row.outcome === text)
+    if (row?.status === 'completed' && row.owner === owner && sameOutcome(row.outcome, stored))
       return toLedgerRecord(row);
     throw this.notOwner('complete', key, owner, row);
   }
@@ -716,6 +730,13 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const outcomeText = (stored: StoredOutcome): string =>
+  typeof stored === 'string' ? stored : JSON.stringify(stored.value);
+
+function sameOutcome(kept: StoredOutcome | null, stored: StoredOutcome): boolean {
+  return kept !== null && outcomeText(kept) === outcomeText(stored);
+}
+
 /** `outcome`, when given, is the already-parsed value of `row.outcome` (saves a JSON.parse). */
 function toLedgerRecord(row: LedgerRow, outcome?: JsonValue): LedgerRecord {
   // Built by assignment rather than conditional spreads: this is on every begin and complete.
@@ -732,7 +753,10 @@ function toLedgerRecord(row: LedgerRow, outcome?: JsonValue): LedgerRecord {
   if (row.leaseExpiresAt !== null && row.status === 'in_progress') record.leaseExpiresAt = row.leaseExpiresAt;
   if (row.lastErrorCode !== null)
     record.lastError = { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' };
-  if (row.outcome !== null) record.outcome = outcome ?? (JSON.parse(row.outcome) as JsonValue);
+  if (row.outcome !== null)
+    record.outcome =
+      outcome ??
+      (typeof row.outcome === 'string' ? (JSON.parse(row.outcome) as JsonValue) : row.outcome.value);
   if (row.expiresAt !== null) record.expiresAt = row.expiresAt;
   return record;
 }

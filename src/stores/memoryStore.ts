@@ -52,6 +52,28 @@ class SortedKeys {
   }
 }
 
+const pick = <T>(patch: T | undefined, current: T): T => (patch === undefined ? current : patch);
+
+/** `row` with `patch` applied and the revision incremented; one fixed shape, no spreads (every complete). */
+function patched(row: LedgerRow, patch: LedgerPatch): LedgerRow {
+  return {
+    key: row.key,
+    fingerprint: pick(patch.fingerprint, row.fingerprint),
+    status: pick(patch.status, row.status),
+    owner: pick(patch.owner, row.owner),
+    leaseExpiresAt: pick(patch.leaseExpiresAt, row.leaseExpiresAt),
+    attempts: pick(patch.attempts, row.attempts),
+    lastErrorCode: pick(patch.lastErrorCode, row.lastErrorCode),
+    lastErrorMessage: pick(patch.lastErrorMessage, row.lastErrorMessage),
+    permanent: pick(patch.permanent, row.permanent),
+    outcome: pick(patch.outcome, row.outcome),
+    createdAt: pick(patch.createdAt, row.createdAt),
+    updatedAt: pick(patch.updatedAt, row.updatedAt),
+    expiresAt: pick(patch.expiresAt, row.expiresAt),
+    revision: row.revision + 1,
+  };
+}
+
 interface RunSteps {
   readonly rows: Map<string, StepRow>;
   readonly order: SortedKeys;
@@ -63,6 +85,7 @@ interface RunSteps {
  */
 export class MemoryStore extends BaseStore {
   readonly kind = 'memory';
+  protected override readonly outcomeForm = 'value';
   readonly #ledger = new Map<string, LedgerRow>();
   readonly #runs = new Map<string, RunRow>();
   readonly #steps = new Map<string, RunSteps>();
@@ -97,7 +120,7 @@ export class MemoryStore extends BaseStore {
         : row.owner !== guard.owner || row.status !== 'in_progress'
     )
       return undefined;
-    const next: LedgerRow = { ...row, ...patch, revision: row.revision + 1 };
+    const next = patched(row, patch);
     this.#ledger.set(key, next);
     return next;
   }

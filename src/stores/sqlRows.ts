@@ -53,6 +53,34 @@ export function ledgerFromSql(raw: RawRow): LedgerRow {
   };
 }
 
+/**
+ * A row's values in {@link LEDGER_COLUMNS} order, as SQL parameters (booleans as
+ * 0/1, outcomes as JSON text).
+ *
+ * @example
+ * ```ts
+ * insert.run(...ledgerValues(row));
+ * ```
+ */
+export function ledgerValues(row: LedgerRow): unknown[] {
+  return [
+    row.key,
+    row.fingerprint,
+    row.status,
+    row.owner,
+    row.leaseExpiresAt,
+    row.attempts,
+    row.lastErrorCode,
+    row.lastErrorMessage,
+    row.permanent ? 1 : 0,
+    row.outcome === null || typeof row.outcome === 'string' ? row.outcome : JSON.stringify(row.outcome.value),
+    row.createdAt,
+    row.updatedAt,
+    row.expiresAt,
+    row.revision,
+  ];
+}
+
 /** Patch fields in a stable order with their columns, for building an UPDATE. */
 export function patchColumns(patch: LedgerPatch): { columns: string[]; values: unknown[] } {
   const columns: string[] = [];
@@ -62,7 +90,12 @@ export function patchColumns(patch: LedgerPatch): { columns: string[]; values: u
     const value = patch[field as keyof LedgerPatch];
     if (value === undefined) continue;
     columns.push(LEDGER_COLUMNS[field]);
-    values.push(value);
+    // SQL keeps outcomes as JSON text, whatever form the base hands over.
+    values.push(
+      field === 'outcome' && typeof value === 'object' && value !== null
+        ? JSON.stringify((value as { value: unknown }).value)
+        : value,
+    );
   }
   return { columns, values };
 }

@@ -18,6 +18,7 @@ import type { TaskStatus } from '../Store';
 import {
   LEDGER_COLUMNS,
   ledgerFromSql,
+  ledgerValues,
   patchColumns,
   type RawRow,
   runFromSql,
@@ -70,6 +71,9 @@ const T = {
   tasks: 'lifeline_tasks',
 } as const;
 const LEDGER_FIELDS = Object.values(LEDGER_COLUMNS);
+const INSERT_LEDGER_SQL = `INSERT INTO ${T.ledger} (${LEDGER_FIELDS.join(',')}) VALUES (${LEDGER_FIELDS.map(() => '?').join(',')})
+  ON CONFLICT (key) DO NOTHING`;
+const READ_LEDGER_SQL = `SELECT * FROM ${T.ledger} WHERE key = ?`;
 
 /** Whether `error` (or a cause) says a module could not be found. */
 function isModuleMissing(error: unknown): boolean {
@@ -127,6 +131,8 @@ export class SqliteStore extends BaseStore {
   #db: SqliteDatabase | undefined;
   #opening: Promise<SqliteDatabase> | undefined;
   readonly #statements = new Map<string, SqliteStatement>();
+  /** Ledger updates by shape (guard kind and patched columns). */
+  readonly #updates = new Map<string, SqliteStatement>();
 
   constructor(options: SqliteStoreOptions) {
     const parsed = parseInput(Options, options, 'sqliteStore options');
@@ -192,19 +198,12 @@ export class SqliteStore extends BaseStore {
   }
 
   protected insertLedger(row: LedgerRow): Promise<boolean> {
-    return this.#run((db) => {
-      const sql = `INSERT INTO ${T.ledger} (${LEDGER_FIELDS.join(',')}) VALUES (${LEDGER_FIELDS.map(() => '?').join(',')})
-        ON CONFLICT (key) DO NOTHING`;
-      const values = (Object.keys(LEDGER_COLUMNS) as (keyof LedgerRow)[]).map((f) => toSqlValue(row[f]));
-      return this.#statement(db, sql).run(...values).changes === 1;
-    });
+    return this.#run((db) => this.#statement(db, INSERT_LEDGER_SQL).run(...ledgerValues(row)).changes === 1);
   }
 
   protected readLedger(key: string): Promise<LedgerRow | undefined> {
     return this.#run((db) => {
-      const raw = this.#statement(db, `SELECT * FROM ${T.ledger} WHERE key = ?`).get(key) as
-        | RawRow
-        | undefined;
+      const raw = this.#statement(db, READ_LEDGER_SQL).get(key) as RawRow | undefined;
       return raw && ledgerFromSql(raw);
     });
   }
@@ -217,13 +216,18 @@ export class SqliteStore extends BaseStore {
     return this.#run((db) => {
       const { columns, values } = patchColumns(patch);
       const byRevision = 'revision' in guard;
-      const sql = `UPDATE ${T.ledger} SET ${columns.map((c) => `${c} = ?`).join(', ')}${columns.length ? ', ' : ''}revision = revision + 1
-        WHERE key = ? AND ${byRevision ? 'revision = ?' : "owner = ? AND status = 'in_progress'"} RETURNING *`;
-      const raw = this.#statement(db, sql).get(
-        ...values.map(toSqlValue),
-        key,
-        byRevision ? guard.revision : guard.owner,
-      ) as RawRow | undefined;
+      // Statements are cached by shape; the SQL text is built only the first time.
+      const shape = `${byRevision ? 'r' : 'o'}:${columns.join(',')}`;
+      let statement = this.#updates.get(shape);
+      if (statement === undefined) {
+        statement = db.prepare(
+          `UPDATE ${T.ledger} SET ${columns.map((c) => `${c} = ?`).join(', ')}${columns.length ? ', ' : ''}revision = revision + 1
+        WHERE key = ? AND ${byRevision ? 'revision = ?' : "owner = ? AND status = 'in_progress'"} RETURNING *`,
+        );
+        this.#updates.set(shape, statement);
+      }
+      values.push(key, byRevision ? guard.revision : guard.owner);
+      const raw = statement.get(...values.map(toSqlValue)) as RawRow | undefined;
       return raw && ledgerFromSql(raw);
     });
   }
@@ -414,6 +418,7 @@ export class SqliteStore extends BaseStore {
   async close(): Promise<void> {
     const db = this.#db ?? (this.#opening ? await this.#opening.catch(() => undefined) : undefined);
     this.#statements.clear();
+    this.#updates.clear();
     // An injected database belongs to the caller.
     if (db && !this.#options.database && db.open) db.close();
     this.#db = undefined;
