@@ -8,13 +8,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AuditEventInput,
-  callbackSink,
-  createAuditEmitter,
-  jsonlSink,
-  verifyAuditLog,
-} from '../src/audit';
+import { type AuditEventInput, callbackSink, createAuditEmitter, jsonlSink, verifyAuditLog } from 'lifeline';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 

@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { memoryStore, type Store } from 'lifeline';
+import { postgresStore } from 'lifeline/stores/postgres';
+import { sqliteStore } from 'lifeline/stores/sqlite';
 import pg from 'pg';
-import { memoryStore, type Store } from '../src/stores';
-import { postgresStore } from '../src/stores/postgres';
-import { sqliteStore } from '../src/stores/sqlite';
 
 const POSTGRES_URL = process.env.LIFELINE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUTCOME = { status: 'revoked', verified: true, evidence: { readBack: 'absent', adapter: '2024-06' } };

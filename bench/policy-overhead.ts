@@ -56,7 +56,7 @@ async function makeCase(name: CaseName): Promise<() => Promise<unknown>> {
     }
     case 'lifeline':
     case 'lifeline+timeout': {
-      const { createResiliencePolicy } = await import('../src/resilience');
+      const { createResiliencePolicy } = await import('lifeline');
       const policy = createResiliencePolicy({
         retry: { retries: 3 },
         breaker: { volumeThreshold: 10 },

@@ -12,8 +12,8 @@
  *   npx tsx bench/revocation.ts --ops 100000 --rounds 7
  */
 
+import { defineConnector, memoryStore, revoke } from 'lifeline';
 import { z } from 'zod';
-import { defineConnector, memoryStore, revoke } from '../src';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,8 +8,8 @@
  *   npx tsx bench/scim.ts [users]
  */
 import { performance } from 'node:perf_hooks';
-import { createScimConnector } from '../src/connectors/scim';
-import { directPolicy, staticCredential } from '../src/index';
+import { directPolicy, staticCredential } from 'lifeline';
+import { createScimConnector } from 'lifeline/connectors/scim';
 import { startScimServer } from '../test/helpers/scimServer';
 
 const COUNT = Number(process.argv[2] ?? 200);
