@@ -315,16 +315,18 @@ export abstract class BaseStore implements Store {
 
   // ---- primitives -------------------------------------------------------------
 
+  // The three ledger primitives on every revocation may answer synchronously (an
+  // in-process store): the base awaits them either way, skipping a promise when it can.
   /** Inserts `row` unless `key` exists. Resolves true when inserted (map "already exists" to false). */
-  protected abstract insertLedger(row: LedgerRow): Promise<boolean>;
+  protected abstract insertLedger(row: LedgerRow): Promise<boolean> | boolean;
   /** Reads the row under `key`. */
-  protected abstract readLedger(key: string): Promise<LedgerRow | undefined>;
+  protected abstract readLedger(key: string): Promise<LedgerRow | undefined> | LedgerRow | undefined;
   /** Applies `patch` (and increments revision) when `guard` holds; resolves the new row, else undefined. */
   protected abstract updateLedger(
     key: string,
     guard: LedgerGuard,
     patch: LedgerPatch,
-  ): Promise<LedgerRow | undefined>;
+  ): Promise<LedgerRow | undefined> | LedgerRow | undefined;
   /** Deletes the row; resolves whether one existed. */
   protected abstract deleteLedger(key: string): Promise<boolean>;
   /** Deletes rows with `expiresAt <= now`; resolves how many. */
@@ -392,7 +394,8 @@ export abstract class BaseStore implements Store {
         expiresAt: null,
         revision: 1,
       };
-      if (await this.insertLedger(fresh))
+      const inserted = this.insertLedger(fresh);
+      if (inserted instanceof Promise ? await inserted : inserted)
         return { status: 'acquired', record: toLedgerRecord(fresh), takeover: false };
       throwIfAborted(signal);
       const row = await this.readLedger(key);
@@ -460,7 +463,7 @@ export abstract class BaseStore implements Store {
     throwIfAborted(signal);
     const now = this.clock();
     const ttl = ttlMs ?? this.recordTtlMs;
-    const updated = await this.updateLedger(
+    const pending = this.updateLedger(
       key,
       { owner },
       {
@@ -472,6 +475,8 @@ export abstract class BaseStore implements Store {
         expiresAt: ttl === undefined ? null : now + ttl,
       },
     );
+    // An in-process store answers synchronously: no suspension then.
+    const updated = pending instanceof Promise ? await pending : pending;
     if (updated) return toLedgerRecord(updated, typeof stored === 'string' ? outcome : stored.value);
     const row = await this.readLedger(key);
     // A retried complete whose first attempt did land is fine.

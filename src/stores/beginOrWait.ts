@@ -33,15 +33,17 @@ export async function beginOrWait(
   fingerprint: string,
   options: BeginOrWaitOptions,
 ): Promise<BeginResult> {
-  const deadline = Date.now() + options.maxWaitMs;
-  let delay = 50;
-  const beginOptions = {
+  const beginOptions: { owner: string; leaseMs: number; signal?: AbortSignal } = {
     owner: options.owner,
     leaseMs: options.leaseMs,
-    ...(options.signal ? { signal: options.signal } : {}),
   };
+  if (options.signal) beginOptions.signal = options.signal;
+  let result = await store.begin(key, fingerprint, beginOptions);
+  if (result.status !== 'in_progress') return result;
+  // Only a held key waits: the clock is read after the first begin.
+  const deadline = Date.now() + options.maxWaitMs;
+  let delay = 50;
   for (;;) {
-    const result = await store.begin(key, fingerprint, beginOptions);
     if (result.status !== 'in_progress') return result;
     const now = Date.now();
     if (now >= deadline) return result;
@@ -49,5 +51,6 @@ export async function beginOrWait(
     const wait = Math.max(1, Math.min(delay, result.leaseExpiresAt - now + 1, deadline - now));
     await sleep(wait, options.signal, options.operation ?? 'ledger');
     delay = Math.min(delay * 2, 2000);
+    result = await store.begin(key, fingerprint, beginOptions);
   }
 }

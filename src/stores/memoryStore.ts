@@ -97,21 +97,17 @@ export class MemoryStore extends BaseStore {
     super(parseInput(Options, options, 'memoryStore options'));
   }
 
-  protected async insertLedger(row: LedgerRow): Promise<boolean> {
+  protected insertLedger(row: LedgerRow): boolean {
     if (this.#ledger.has(row.key)) return false;
     this.#ledger.set(row.key, row);
     return true;
   }
 
-  protected async readLedger(key: string): Promise<LedgerRow | undefined> {
+  protected readLedger(key: string): LedgerRow | undefined {
     return this.#ledger.get(key);
   }
 
-  protected async updateLedger(
-    key: string,
-    guard: LedgerGuard,
-    patch: LedgerPatch,
-  ): Promise<LedgerRow | undefined> {
+  protected updateLedger(key: string, guard: LedgerGuard, patch: LedgerPatch): LedgerRow | undefined {
     const row = this.#ledger.get(key);
     if (row === undefined) return undefined;
     if (
