@@ -25,7 +25,13 @@ import {
   refOf,
 } from './RevocationTarget';
 import { scrub } from './scrub';
-import { isVerified, type VerifyOptions, VerifyOptionsShape, verifyRevocation } from './verifyRevocation';
+import {
+  isVerified,
+  type VerifyOptions,
+  VerifyOptionsShape,
+  verifyOptionsValid,
+  verifyRevocation,
+} from './verifyRevocation';
 
 /** Options of {@link revoke}. */
 export interface RevokeOptions {
@@ -48,6 +54,9 @@ export interface RevokeOptions {
 }
 
 const PROCESS_OWNER = `worker-${randomUUID()}`;
+const NO_OPTIONS: VerifyOptions = Object.freeze({});
+
+const VerifyObject = z.object(VerifyOptionsShape, { error: 'must be false or verify options' });
 
 const Options = z.object({
   store: z.custom<Store>(
@@ -64,7 +73,17 @@ const Options = z.object({
   owner: z.string().min(1).max(256).optional(),
   leaseMs: z.int().min(100).max(86_400_000).optional(),
   maxWaitMs: z.int().min(0).max(86_400_000).optional(),
-  verify: z.union([z.literal(false), z.object(VerifyOptionsShape)]).optional(),
+  // `false`, or verify options whose errors name their field (a union would only say "verify").
+  verify: z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined || value === false) return;
+      const parsed = VerifyObject.safeParse(value);
+      if (parsed.success) return;
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }),
   signal: z.instanceof(AbortSignal).optional(),
 });
 
@@ -105,8 +124,8 @@ const isText = (value: unknown, max: number) =>
 
 /**
  * The common case checked by hand (it runs on every revocation): every field
- * present is valid by the same rules as `Options`, and `verify` is absent or
- * `false`. Anything else goes through zod, which also words the error.
+ * present is valid by the same rules as `Options` (`verify` by
+ * `verifyOptionsValid`). Anything else goes through zod, which also words the error.
  */
 function plainOptions(options: RevokeOptions): boolean {
   const store = options.store as Partial<Store> | undefined;
@@ -120,7 +139,7 @@ function plainOptions(options: RevokeOptions): boolean {
     isText(options.owner, 256) &&
     isInt(options.leaseMs, 100, 86_400_000) &&
     isInt(options.maxWaitMs, 0, 86_400_000) &&
-    (options.verify === undefined || options.verify === false) &&
+    (options.verify === undefined || options.verify === false || verifyOptionsValid(options.verify)) &&
     (options.signal === undefined || options.signal instanceof AbortSignal)
   );
 }
@@ -232,7 +251,11 @@ export async function revoke(
   } else {
     let evidence: RevocationOutcome['evidence'];
     try {
-      evidence = await verifyRevocation(bound, target, { ...options.verify, signal });
+      evidence = await verifyRevocation(
+        bound,
+        target,
+        signal === undefined ? (options.verify ?? NO_OPTIONS) : { ...options.verify, signal },
+      );
     } catch (error) {
       // The effect was requested but cannot be proven: a drifted or failing read-back is a failure,
       // never success. It is retryable: the next attempt finds the object gone (`already_absent`).

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import type { OperationName } from '../connector/operations';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
+import { isoNow } from '../model/isoNow';
 import { sleep } from '../resilience/sleep';
 import type { Evidence, Observation } from './RevocationOutcome';
 import type { RevocationTarget } from './RevocationTarget';
@@ -44,6 +45,25 @@ export const VerifyOptionsShape = {
   signal: z.instanceof(AbortSignal).optional(),
 };
 const VerifyOptionsSchema = z.object(VerifyOptionsShape);
+
+const isIntIn = (value: unknown, min: number, max: number) =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+
+/**
+ * The rules of {@link VerifyOptionsShape} checked by hand (they run on every
+ * verified revocation); when false, zod words the error.
+ */
+export function verifyOptionsValid(options: Omit<VerifyOptions, 'signal'> & { signal?: unknown }): boolean {
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    isIntIn(options.attempts, 1, 100) &&
+    isIntIn(options.initialDelayMs, 0, 600_000) &&
+    isIntIn(options.maxDelayMs, 0, 3_600_000) &&
+    (options.check === undefined || typeof options.check === 'function') &&
+    (options.signal === undefined || options.signal instanceof AbortSignal)
+  );
+}
 
 /** Most list pages read when verifying through a list operation. */
 const MAX_LIST_PAGES = 1000;
@@ -181,9 +201,9 @@ export async function verifyRevocation(
   target: RevocationTarget,
   options: VerifyOptions = {},
 ): Promise<Evidence> {
-  const parsed = VerifyOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error);
+  if (!verifyOptionsValid(options)) {
+    const parsed = VerifyOptionsSchema.safeParse(options);
+    const issues = parsed.success ? [] : issuesFromZod(parsed.error);
     throw new InvalidInputError(`Invalid verify options:\n${formatIssues(issues)}`, { issues });
   }
   const attempts = options.attempts ?? 4;
@@ -200,32 +220,42 @@ export async function verifyRevocation(
     } else {
       read = await readBack(bound, target, signal);
     }
-    const at = new Date().toISOString();
-    // Read after the call: the version the read-back actually went through.
-    const adapterVersion = bound.adapterVersion === undefined ? {} : { adapterVersion: bound.adapterVersion };
     if (read === undefined) {
-      return {
-        method: 'none',
-        observed: 'unknown',
-        at,
-        checks: checks - 1,
-        ...adapterVersion,
-        detail: `connector ${bound.id} has no operation to read back a ${target.kind}`,
-      };
+      return evidenceOf(
+        bound,
+        'none',
+        'unknown',
+        checks - 1,
+        `connector ${bound.id} has no operation to read back a ${target.kind}`,
+      );
     }
     if (read.observed !== 'still_present' || checks >= attempts) {
-      return {
-        method: read.method,
-        observed: read.observed,
-        at,
+      return evidenceOf(
+        bound,
+        read.method,
+        read.observed,
         checks,
-        ...adapterVersion,
-        ...(detail === undefined ? {} : { detail: scrub(detail, 512) }),
-      };
+        detail === undefined ? undefined : scrub(detail, 512),
+      );
     }
     await sleep(delay, signal, 'verify');
     delay = Math.min(delay * 2, maxDelay);
   }
+}
+
+/** Evidence built field by field (this is every verified revocation). */
+function evidenceOf(
+  bound: BoundConnector,
+  method: Evidence['method'],
+  observed: Observation,
+  checks: number,
+  detail: string | undefined,
+): Evidence {
+  const evidence: { -readonly [K in keyof Evidence]: Evidence[K] } = { method, observed, at: isoNow(), checks };
+  // Read after the call: the version the read-back actually went through.
+  if (bound.adapterVersion !== undefined) evidence.adapterVersion = bound.adapterVersion;
+  if (detail !== undefined) evidence.detail = detail;
+  return evidence;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   revoke,
   type Store,
   staticCredential,
+  verifyRevocation,
 } from 'lifeline';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -364,6 +365,34 @@ describe('revoke, remembered failures', () => {
     ).catch((caught: unknown) => caught);
     expect(isLifelineError(badTarget, 'invalid_input')).toBe(true);
     expect(target.counters().requests).toBe(0);
+  });
+
+  it('refuses each invalid verify option on its own, naming it, before touching the target', async () => {
+    const bound = bind();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ attempts: 1.5 }, 'verify.attempts'],
+      [{ initialDelayMs: -1 }, 'verify.initialDelayMs'],
+      [{ maxDelayMs: 3_600_001 }, 'verify.maxDelayMs'],
+      [{ check: 'not a function' }, 'verify.check'],
+    ];
+    for (const [verify, path] of cases) {
+      const caught = await revoke(bound, credential(), {
+        store,
+        eventId: 'evt-1',
+        verify: verify as never,
+      }).catch((error: unknown) => error);
+      expect(isLifelineError(caught, 'invalid_input')).toBe(true);
+      expect(
+        (caught as { issues: { path: (string | number)[] }[] }).issues.map((i) => i.path.join('.')),
+      ).toEqual([path]);
+      const direct = await verifyRevocation(bound, credential(), verify as never).catch(
+        (error: unknown) => error,
+      );
+      expect(isLifelineError(direct, 'invalid_input')).toBe(true);
+    }
+    expect(target.counters().requests).toBe(0);
+    const valid = await revoke(bound, credential(), { store, eventId: 'evt-1', verify: { attempts: 1 } });
+    expect(valid).toMatchObject({ status: 'revoked', verified: true });
   });
 });
 
