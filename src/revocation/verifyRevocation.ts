@@ -251,7 +251,12 @@ function evidenceOf(
   checks: number,
   detail: string | undefined,
 ): Evidence {
-  const evidence: { -readonly [K in keyof Evidence]: Evidence[K] } = { method, observed, at: isoNow(), checks };
+  const evidence: { -readonly [K in keyof Evidence]: Evidence[K] } = {
+    method,
+    observed,
+    at: isoNow(),
+    checks,
+  };
   // Read after the call: the version the read-back actually went through.
   if (bound.adapterVersion !== undefined) evidence.adapterVersion = bound.adapterVersion;
   if (detail !== undefined) evidence.detail = detail;
