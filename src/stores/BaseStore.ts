@@ -561,7 +561,7 @@ export abstract class BaseStore implements Store {
     const { id, status } = parseInput(RunArgs, run, 'run');
     const payload = toJsonText(run.payload ?? null, 'payload');
     throwIfAborted(options.signal);
-    return toRunRecord(await this.upsertRun({ id, status, payload }, this.clock()));
+    return toRunRecord(await this.upsertRun({ id, status, payload }, this.clock()), run.payload ?? null);
   }
 
   async getRun(id: string, options: StoreCallOptions = {}): Promise<RunRecord | undefined> {
@@ -575,7 +575,11 @@ export abstract class BaseStore implements Store {
     const { runId, stepId, status } = parseInput(StepArgs, step, 'step');
     const payload = toJsonText(step.payload ?? null, 'payload');
     throwIfAborted(options.signal);
-    return toStepRecord(await this.upsertStep({ runId, stepId, status, payload }, this.clock()));
+    // The payload just written is the caller's value: no need to parse it back.
+    return toStepRecord(
+      await this.upsertStep({ runId, stepId, status, payload }, this.clock()),
+      step.payload ?? null,
+    );
   }
 
   async putSteps(steps: readonly StepInput[], options: StoreCallOptions = {}): Promise<void> {
@@ -611,7 +615,7 @@ export abstract class BaseStore implements Store {
       decodeCursor(args.cursor),
       limit + 1,
     );
-    const items = rows.slice(0, limit).map(toStepRecord);
+    const items = rows.slice(0, limit).map((row) => toStepRecord(row));
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.stepId) } : { items };
   }
@@ -649,7 +653,7 @@ export abstract class BaseStore implements Store {
       limit: args.limit ?? 1,
     });
     return rows
-      .map(toStepRecord)
+      .map((row) => toStepRecord(row))
       .sort((a, b) => (a.runId === b.runId ? cmp(a.stepId, b.stepId) : cmp(a.runId, b.runId)));
   }
 
@@ -766,22 +770,24 @@ function toLedgerRecord(row: LedgerRow, outcome?: JsonValue): LedgerRecord {
   return record;
 }
 
-function toRunRecord(row: RunRow): RunRecord {
+/** `payload`, when given, is the already-parsed value of `row.payload`. */
+function toRunRecord(row: RunRow, payload?: JsonValue): RunRecord {
   return {
     id: row.id,
     status: row.status,
-    payload: JSON.parse(row.payload) as JsonValue,
+    payload: payload === undefined ? (JSON.parse(row.payload) as JsonValue) : payload,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
-function toStepRecord(row: StepRow): StepRecord {
+/** `payload`, when given, is the already-parsed value of `row.payload`. */
+function toStepRecord(row: StepRow, payload?: JsonValue): StepRecord {
   return {
     runId: row.runId,
     stepId: row.stepId,
     status: row.status,
-    payload: JSON.parse(row.payload) as JsonValue,
+    payload: payload === undefined ? (JSON.parse(row.payload) as JsonValue) : payload,
     ...(row.claimOwner === null || row.claimExpiresAt === null
       ? {}
       : { claim: { owner: row.claimOwner, expiresAt: row.claimExpiresAt } }),
