@@ -21,6 +21,8 @@ beforeAll(async () => {
   await down.faults.outage({ mode: 'unavailable' });
   const account = target.addAccount('acme', { id: 'acc_ci', name: 'svc-ci' });
   target.addKey('acme', account.id, { id: 'key_ci' });
+  const bot = target.addAccount('acme', { id: 'acc_bot', name: 'bot-sync' });
+  target.addKey('acme', bot.id, { id: 'key_bot' });
   mkdirSync(join(import.meta.dirname, '../../.tmp'), { recursive: true });
   dir = mkdtempSync(join(import.meta.dirname, '../../.tmp/cli-'));
   process.env.LIFELINE_TEST_TARGET_URL = target.tenantUrl('acme');
@@ -82,6 +84,54 @@ describe('lifeline run, resume and tasks', () => {
     const report = JSON.parse(resumed.out) as { runId: string; status: string; summary: { total: number } };
     expect(report).toMatchObject({ runId: 'run-cli-1', status: 'completed_with_escalations' });
     expect(target.effects('key', 'key_ci', 'acme').applied).toBe(1);
+  });
+
+  it('runs a plan written as YAML', async () => {
+    const plan = join(dir, 'plan.yaml');
+    writeFileSync(
+      plan,
+      [
+        `setup: ${JSON.stringify(setup)}`,
+        'kind: offboard',
+        'request:',
+        '  runId: run-cli-yaml',
+        '  identity:',
+        '    id: bot-sync',
+        '    kind: service_account',
+        '    externalIds: { acme: acc_bot }',
+        '  connectors: [acme]',
+        '  event:',
+        '    reason: integration retired',
+        '    actor: { kind: person, id: alice }',
+        '',
+      ].join('\n'),
+    );
+    const run = await cli('run', plan, '--json');
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ runId: 'run-cli-yaml', status: 'completed' });
+    expect(target.state.key('acme', 'key_bot')?.status).toBe('revoked');
+  });
+
+  it('names the line of a plan that does not parse, without quoting it (canary)', async () => {
+    const canary = 'canary-plan-sk-9f8e7d6c5b4a';
+    const badJson = join(dir, 'broken.json');
+    writeFileSync(badJson, `{\n  "setup": "x",\n  "token": ${canary}\n}`);
+    const json = await cli('run', badJson);
+    expect(json.code).toBe(2);
+    expect(json.err).toContain('broken.json is not valid JSON');
+    expect(json.err).not.toContain(canary);
+    const trailing = join(dir, 'trailing.json');
+    writeFileSync(trailing, `{ "setup": "x" }\n\n} "${canary}"`);
+    const positioned = await cli('run', trailing);
+    expect(positioned.err).toContain('trailing.json is not valid JSON (line 3, column 1)');
+    expect(positioned.err).not.toContain(canary);
+    const badYaml = join(dir, 'broken.yml');
+    writeFileSync(badYaml, `setup: x\nrequest:\n  token: "${canary}\n  other: [unclosed\n`);
+    const yaml = await cli('run', badYaml);
+    expect(yaml.code).toBe(2);
+    expect(yaml.err).toMatch(/is not valid YAML \(line \d+, column \d+\)/);
+    expect(yaml.err).not.toContain(canary);
   });
 
   it('exits 2 with usage on a bad plan or missing setup', async () => {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { isLifelineError } from '../../errors';
@@ -6,12 +5,14 @@ import type { LifecycleReport } from '../../lifecycle/LifecycleReport';
 import { renderReport } from '../../lifecycle/renderReport';
 import type { CliIo } from '../runCli';
 import { loadLifecycleSetup } from './loadLifecycleSetup';
+import { readPlanFile } from './readPlanFile';
 
 const USAGE = `Usage:
-  lifeline run <plan.json> [--json]
+  lifeline run <plan.json | plan.yaml> [--json]
   lifeline resume <runId> --setup <module> [--json]
 
-A plan file is JSON: { "setup": "./lifeline.setup.js", "kind": "offboard" | "emergency_revoke", "request": { ... } }.
+A plan file is JSON, or YAML (.yaml/.yml; needs the optional peer: npm install yaml@2), holding
+{ "setup": "./lifeline.setup.js", "kind": "offboard" | "emergency_revoke", "request": { ... } }.
 The setup module exports lifecycle options (connectors, store, audit, fallback), or a function returning them;
 use a durable store (sqliteStore or postgresStore) so that "resume" can continue a run after a crash.
 Exit codes: 0 completed (possibly with escalations), 1 incomplete, 2 usage or setup error.
@@ -57,7 +58,7 @@ function failure(command: string, error: unknown, io: CliIo): number {
 }
 
 /**
- * `lifeline run <plan.json>`: runs an offboarding or emergency revocation
+ * `lifeline run <plan.json|plan.yaml>`: runs an offboarding or emergency revocation
  * described by a plan file and prints the report. Exit 0 when completed (with
  * or without escalations), 1 when incomplete, 2 on usage or setup errors.
  *
@@ -69,13 +70,15 @@ function failure(command: string, error: unknown, io: CliIo): number {
 export async function lifecycleRun(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args);
   if (typeof flags === 'string' || flags.positional.length !== 1) {
-    io.err(`lifeline run: ${typeof flags === 'string' ? flags : 'expected one <plan.json>'}\n${USAGE}`);
+    io.err(
+      `lifeline run: ${typeof flags === 'string' ? flags : 'expected one plan file (.json, .yaml or .yml)'}\n${USAGE}`,
+    );
     return 2;
   }
   const file = flags.positional[0] as string;
   let plan: z.output<typeof Plan>;
   try {
-    const parsed = Plan.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const parsed = Plan.safeParse(await readPlanFile(file));
     if (!parsed.success) {
       io.err(
         `lifeline run: ${file} is not a valid plan: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
