@@ -33,7 +33,13 @@ export type ObjectRef = z.infer<typeof ObjectRef>;
  * ```
  */
 export function formatObjectRef(ref: ObjectRef): string {
-  return `${encodePart(ref.connector)}/${ref.tenant === undefined ? '-' : encodePart(ref.tenant)}/${ref.kind}/${encodePart(ref.id)}`;
+  // join, not a template: it makes one flat string, which is what ledgers keep.
+  return [
+    encodePart(ref.connector),
+    ref.tenant === undefined ? '-' : encodePart(ref.tenant),
+    ref.kind,
+    encodePart(ref.id),
+  ].join('/');
 }
 
 /** Characters `encodeURIComponent` leaves as they are. */

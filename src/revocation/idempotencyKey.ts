@@ -15,7 +15,8 @@ import type { RevocationAction, RevocationTarget } from './RevocationTarget';
  * ```
  */
 export function revocationKey(ref: ObjectRef, action: RevocationAction, eventId: string): string {
-  return `${formatObjectRef(ref)}#${action}@${encodePart(eventId)}`;
+  // One flat string (join), not a tree of concatenations: the ledger keeps every key.
+  return [formatObjectRef(ref), '#', action, '@', encodePart(eventId)].join('');
 }
 
 /** Sorted-key JSON, skipping `undefined` members (written for speed: it runs on every revocation). */
@@ -63,8 +64,11 @@ function sha256Hex(text: string): string {
     : oneShot('sha256', text, 'hex');
 }
 
-/** A field in a fixed position: length-prefixed, so no value can imitate a separator; `~` is absent. */
-const field = (value: string | undefined): string => (value === undefined ? '~' : `${value.length}:${value}`);
+/** Appends a field in a fixed position: length-prefixed, so no value can imitate a separator; `~` is absent. */
+function field(parts: string[], value: string | undefined): void {
+  if (value === undefined) parts.push('|~');
+  else parts.push('|', String(value.length), ':', value);
+}
 
 /** Longest canonical form kept as the fingerprint itself; longer ones are hashed. */
 const MAX_PLAIN_FINGERPRINT = 160;
@@ -85,28 +89,39 @@ const MAX_PLAIN_FINGERPRINT = 160;
  * ```
  */
 export function revocationFingerprint(connector: string, tenant: string, target: RevocationTarget): string {
-  let fields: string;
+  // Built as parts and joined once: one flat string, not a tree of concatenations (ledgers keep it).
+  const parts: string[] = ['2'];
+  field(parts, connector);
+  field(parts, tenant);
   switch (target.kind) {
     case 'credential':
-      fields =
-        `credential.revoke|${field(target.credential.id)}|${field(target.credential.accountId)}|` +
-        `${field(target.credential.kind)}|${field(target.account?.id)}|${field(target.account?.username)}`;
+      parts.push('|credential.revoke');
+      field(parts, target.credential.id);
+      field(parts, target.credential.accountId);
+      field(parts, target.credential.kind);
+      field(parts, target.account?.id);
+      field(parts, target.account?.username);
       break;
     case 'session':
-      fields =
-        `session.revoke|${field(target.account.id)}|${field(target.account.username)}|` +
-        field(target.session?.id);
+      parts.push('|session.revoke');
+      field(parts, target.account.id);
+      field(parts, target.account.username);
+      field(parts, target.session?.id);
       break;
     case 'entitlement':
-      fields =
-        `entitlement.revoke|${field(target.account.id)}|${field(target.account.username)}|` +
-        `${field(target.entitlement.id)}|${field(target.entitlement.kind)}`;
+      parts.push('|entitlement.revoke');
+      field(parts, target.account.id);
+      field(parts, target.account.username);
+      field(parts, target.entitlement.id);
+      field(parts, target.entitlement.kind);
       break;
     case 'account':
-      fields = `account.${target.action}|${field(target.account.id)}|${field(target.account.username)}`;
+      parts.push(`|account.${target.action}`);
+      field(parts, target.account.id);
+      field(parts, target.account.username);
       break;
   }
-  const canonicalForm = `2|${field(connector)}|${field(tenant)}|${fields}`;
+  const canonicalForm = parts.join('');
   return canonicalForm.length <= MAX_PLAIN_FINGERPRINT
     ? canonicalForm
     : `sha256:${sha256Hex(canonicalForm).slice(0, 32)}`;
