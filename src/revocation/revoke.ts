@@ -55,6 +55,7 @@ export interface RevokeOptions {
 
 const PROCESS_OWNER = `worker-${randomUUID()}`;
 const NO_OPTIONS: VerifyOptions = Object.freeze({});
+const NO_CALL_OPTIONS = Object.freeze({});
 
 const VerifyObject = z.object(VerifyOptionsShape, { error: 'must be false or verify options' });
 
@@ -191,7 +192,6 @@ export async function revoke(
   const fingerprint = revocationFingerprint(bound.id, bound.tenant, target);
   const owner = options.owner ?? PROCESS_OWNER;
   const leaseMs = options.leaseMs ?? 60_000;
-  const base = { action, ref, key } as const;
 
   const begun = await beginOrWait(store, key, fingerprint, {
     operation: 'revoke',
@@ -205,7 +205,9 @@ export async function revoke(
       return resultOf(parseStored(begun.outcome, key), true);
     case 'failed':
       return {
-        ...base,
+        action,
+        ref,
+        key,
         status: 'failed',
         verified: false,
         attempts: begun.record.attempts,
@@ -216,7 +218,9 @@ export async function revoke(
     case 'in_progress':
       // Waited `maxWaitMs` and another worker still holds it: report, write nothing.
       return {
-        ...base,
+        action,
+        ref,
+        key,
         status: 'failed',
         verified: false,
         attempts: begun.record.attempts,
@@ -235,11 +239,11 @@ export async function revoke(
 
   let status: 'revoked' | 'already_absent';
   try {
-    await bound.call(action, input as never, signal === undefined ? {} : { signal });
+    await bound.call(action, input as never, signal === undefined ? NO_CALL_OPTIONS : { signal });
     status = 'revoked';
   } catch (error) {
     if (!isLifelineError(error, 'not_found')) {
-      return recordFailure(store, owner, error, { ...base, attempts });
+      return recordFailure(store, owner, error, { action, ref, key, attempts });
     }
     status = 'already_absent';
   }
@@ -259,7 +263,7 @@ export async function revoke(
     } catch (error) {
       // The effect was requested but cannot be proven: a drifted or failing read-back is a failure,
       // never success. It is retryable: the next attempt finds the object gone (`already_absent`).
-      return recordFailure(store, owner, error, { ...base, attempts });
+      return recordFailure(store, owner, error, { action, ref, key, attempts });
     }
     outcome = { action, ref, key, status, verified: isVerified(evidence), attempts, evidence, at: isoNow() };
   }
