@@ -218,6 +218,13 @@ interface RunResult {
   readonly counters: Counters;
   readonly check: Check;
   readonly note: string;
+  /** CPU time of this (the client) process during the run, user + system, in ms. */
+  readonly cpuMs: number;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 async function gc(): Promise<void> {
@@ -258,6 +265,7 @@ async function runLifecycle(
   await target.request('reset');
   rss.reset();
   const startRss = rss.peak;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const report: LifecycleReport = await lifeline.emergencyRevoke({
     runId: `bench-${tenant}`,
@@ -265,6 +273,7 @@ async function runLifecycle(
     event: { reason: 'benchmark', actor: { kind: 'system', id: 'bench' } },
   });
   const wallMs = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   const peakRss = rss.peak;
   progress.dispose();
   const counters = await target.request<Counters>('counters');
@@ -281,6 +290,7 @@ async function runLifecycle(
     startRss,
     counters,
     check,
+    cpuMs,
     note: `status ${report.status}; done ${report.summary.done}, verified ${report.summary.verified}, escalated ${report.summary.escalated}, failed ${report.summary.failed}; planning (to the first settled step) ${(firstStepMs / 1000).toFixed(2)} s`,
   };
 }
@@ -321,6 +331,7 @@ async function runBaseline(
   await target.request('reset');
   rss.reset();
   const startRss = rss.peak;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const keys: Key[] = [];
   let cursor: string | undefined;
@@ -341,11 +352,13 @@ async function runBaseline(
     if (back.status !== 'revoked') unverified++;
   });
   const wallMs = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   const peakRss = rss.peak;
   const counters = await target.request<Counters>('counters');
   const check = await target.request<Check>('check', { tenant });
   policy.shutdown();
   return {
+    cpuMs,
     name: `baseline: bound.call list + revoke + get in a pool of ${CONCURRENCY}${rate === undefined ? '' : `, policy rate limit ${rate}/s`}`,
     steps: keys.length,
     wallMs,
@@ -366,6 +379,9 @@ function print(result: RunResult, floorRate?: number): void {
   );
   console.log(
     `  requests       ${counters.requests.toLocaleString()} (${(counters.requests / result.steps).toFixed(2)}/step, ${(counters.requests / (result.wallMs / 1000)).toFixed(0)}/s); 429s ${counters.rateLimited}`,
+  );
+  console.log(
+    `  client CPU     ${(result.cpuMs / 1000).toFixed(2)} s = ${((result.cpuMs * 1000) / result.steps).toFixed(0)} µs/step (${((100 * result.cpuMs) / result.wallMs).toFixed(0)} % of one core)`,
   );
   if (floorRate !== undefined) {
     const floorMs = (counters.requests / floorRate) * 1000;
