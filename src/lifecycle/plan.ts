@@ -260,7 +260,7 @@ export async function streamEmergencyRevoke(
         }
       };
       try {
-        for await (const credential of allCredentials(bound, signal)) {
+        for await (const credential of allCredentials(bound, signal, true)) {
           if (!matches(credential, selector, accountIds)) continue;
           const accountId = credential.accountId ?? '';
           page.push({
