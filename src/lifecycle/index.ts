@@ -13,6 +13,15 @@ export {
   type PlanCounts,
 } from './guard';
 export {
+  isFinalResult,
+  JOURNAL_PAGE,
+  journalSteps,
+  PlanJournal,
+  type RunShape,
+  readRunShape,
+  type StepEntry,
+} from './journal';
+export {
   conclude,
   type LifecycleReport,
   type RunStatus,
@@ -45,5 +54,11 @@ export {
 export { planMove, planOnboard } from './planAccess';
 export { RunTally } from './RunTally';
 export { renderReport } from './renderReport';
-export { type ProgressEvent, type RunStepsContext, runSteps } from './runSteps';
+export {
+  type ProgressEvent,
+  type RunStepsContext,
+  runStepStream,
+  runSteps,
+  type StepStream,
+} from './runSteps';
 export { objectIdOf, type Step, type StepAction, type StepResult, type StepState } from './Step';

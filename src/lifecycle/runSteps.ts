@@ -3,7 +3,7 @@ import { isLifelineError } from '../errors';
 import type { Identity, LifecycleEvent } from '../model';
 import { sleep } from '../resilience/sleep';
 import { isFinished } from '../revocation/RevocationOutcome';
-import { revoke } from '../revocation/revoke';
+import { type RevokeOptions, revoke } from '../revocation/revoke';
 import type { VerifyOptions } from '../revocation/verifyRevocation';
 import type { Store } from '../stores/Store';
 import { recordRevocation } from '../telemetry/metrics';
@@ -134,6 +134,25 @@ class StepBackoff {
   }
 }
 
+const revokeOptions = new WeakMap<RunStepsContext, RevokeOptions>();
+
+/** The options every revocation of a run shares, built once per run. */
+function revokeOptionsOf(ctx: RunStepsContext): RevokeOptions {
+  let options = revokeOptions.get(ctx);
+  if (options === undefined) {
+    options = {
+      store: ctx.store,
+      eventId: ctx.event.id,
+      ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
+      ...(ctx.leaseMs === undefined ? {} : { leaseMs: ctx.leaseMs }),
+      ...(ctx.verify === undefined ? {} : { verify: ctx.verify }),
+      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    };
+    revokeOptions.set(ctx, options);
+  }
+  return options;
+}
+
 /** Runs one step to a final state: verified, escalated with a receipt, or failed. */
 async function runStep(
   ctx: RunStepsContext,
@@ -198,14 +217,7 @@ async function runStep(
     let failure: Failure;
     let extra: Partial<StepResult> = {};
     try {
-      const outcome = await revoke(bound, step.target, {
-        store: ctx.store,
-        eventId: ctx.event.id,
-        ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
-        ...(ctx.leaseMs === undefined ? {} : { leaseMs: ctx.leaseMs }),
-        ...(ctx.verify === undefined ? {} : { verify: ctx.verify }),
-        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-      });
+      const outcome = await revoke(bound, step.target, revokeOptionsOf(ctx));
       const adapterVersion = outcome.evidence?.adapterVersion ?? bound.adapterVersion;
       extra = {
         ...(outcome.evidence === undefined ? {} : { evidence: outcome.evidence }),
