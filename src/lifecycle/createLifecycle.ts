@@ -143,6 +143,8 @@ interface RunPayload {
   readonly startedAt: string;
   readonly failures: readonly DiscoveryFailure[];
   readonly summary?: unknown;
+  /** The plan whose journaled steps are this run's (absent in journals written before plans had ids: all steps). */
+  readonly plan?: string;
 }
 
 /**
@@ -227,7 +229,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
           runId,
           stepId: step.id,
           status: result.state,
-          payload: { step, result } as never,
+          payload: (payload.plan === undefined
+            ? { step, result }
+            : { step, result, plan: payload.plan }) as never,
         })),
       );
     };
@@ -253,7 +257,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
             onSettled: (step, result) => journal([{ step, result }]),
             onSettledBatch: journal,
           },
-          { ...shape, steps: journalSteps(store, runId) },
+          { ...shape, steps: journalSteps(store, runId, payload.plan) },
           (event) => progress.emit(event),
         ),
       {
@@ -284,7 +288,8 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     // In plan order when the run was planned here, else in step-id order.
     let steps: StepResult[] = [];
     if (!omitted) {
-      for await (const { result } of journalSteps(store, runId)) if (result !== undefined) steps.push(result);
+      for await (const { result } of journalSteps(store, runId, payload.plan))
+        if (result !== undefined) steps.push(result);
       if (order !== undefined) {
         const byId = new Map(steps.map((result) => [result.stepId, result]));
         const ordered = order.flatMap((id) => {
@@ -326,13 +331,14 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     override: { reason: string; actor: LifecycleEvent['actor'] } | undefined,
     signal: AbortSignal | undefined,
   ): Promise<LifecycleReport> {
-    const journal = new PlanJournal(store, runId, maxReportSteps);
+    const journal = new PlanJournal(store, runId, randomUUID(), maxReportSteps);
     const failures = [...(await plan(journal))];
     const payload: RunPayload = {
       ...payloadBase,
       kind,
       failures,
       startedAt: new Date().toISOString(),
+      plan: journal.plan,
     };
     const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
     const tenantAccounts: Record<string, number> = {};
@@ -542,7 +548,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const run = await store.getRun(runId);
       if (run === undefined) throw new NotFoundError(`No run ${runId} in this store.`);
       const payload = run.payload as unknown as RunPayload;
-      return execute(runId, payload, await readRunShape(store, runId), runOptions.signal);
+      return execute(runId, payload, await readRunShape(store, runId, payload.plan), runOptions.signal);
     },
 
     async status(runId) {
@@ -552,7 +558,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     },
 
     async *steps(runId) {
-      for await (const { result } of journalSteps(store, runId)) if (result !== undefined) yield result;
+      const run = await store.getRun(runId);
+      const plan = (run?.payload as { plan?: string } | undefined)?.plan;
+      for await (const { result } of journalSteps(store, runId, plan)) if (result !== undefined) yield result;
     },
 
     tasks: (status = 'open') => listTasks(store, status),

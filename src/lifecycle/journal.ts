@@ -6,6 +6,12 @@ import type { Step, StepResult } from './Step';
 export interface StepEntry {
   readonly step: Step;
   readonly result?: StepResult | undefined;
+  /**
+   * The plan that journaled the step (one id per start of a run). Steps left
+   * by another plan under the same run id (a start refused by the guard, a
+   * crash while planning) are not part of the run.
+   */
+  readonly plan?: string | undefined;
 }
 
 /** Steps read from (and written to) the journal in one round trip. */
@@ -18,21 +24,29 @@ export function isFinalResult(result: StepResult | undefined): result is StepRes
 
 /**
  * Streams a run's journaled steps in step-id order, a page at a time: memory
- * stays bounded by the page size however large the run.
+ * stays bounded by the page size however large the run. With `plan`, only the
+ * steps that plan journaled (see {@link StepEntry.plan}).
  *
  * @example
  * ```ts
- * for await (const { step, result } of journalSteps(store, runId)) ...
+ * for await (const { step, result } of journalSteps(store, runId, plan)) ...
  * ```
  */
-export async function* journalSteps(store: Store, runId: string): AsyncGenerator<StepEntry> {
+export async function* journalSteps(
+  store: Store,
+  runId: string,
+  plan?: string | undefined,
+): AsyncGenerator<StepEntry> {
   let cursor: string | undefined;
   for (let page = 0; page < 10_000_000; page++) {
     const result = await store.listSteps(runId, {
       limit: JOURNAL_PAGE,
       ...(cursor === undefined ? {} : { cursor }),
     });
-    for (const record of result.items) yield record.payload as unknown as StepEntry;
+    for (const record of result.items) {
+      const entry = record.payload as unknown as StepEntry;
+      if (plan === undefined || entry.plan === plan) yield entry;
+    }
     if (result.nextCursor === undefined) return;
     cursor = result.nextCursor;
   }
@@ -67,11 +81,12 @@ export async function countUnsettled(
   store: Store,
   runId: string,
   later: readonly StepEntry[],
+  plan?: string | undefined,
 ): Promise<Map<string, number>> {
   const unsettled = new Map<string, number>();
   if (later.length === 0) return unsettled;
   for (const { step } of later) unsettled.set(step.group, 0);
-  for await (const { step, result } of journalSteps(store, runId)) {
+  for await (const { step, result } of journalSteps(store, runId, plan)) {
     if (step.phase !== 0 || isFinalResult(result)) continue;
     const count = unsettled.get(step.group);
     if (count !== undefined) unsettled.set(step.group, count + 1);
@@ -88,14 +103,18 @@ export async function countUnsettled(
  * const shape = await readRunShape(store, runId);
  * ```
  */
-export async function readRunShape(store: Store, runId: string): Promise<RunShape> {
+export async function readRunShape(
+  store: Store,
+  runId: string,
+  plan?: string | undefined,
+): Promise<RunShape> {
   let total = 0;
   const later: StepEntry[] = [];
-  for await (const entry of journalSteps(store, runId)) {
+  for await (const entry of journalSteps(store, runId, plan)) {
     total++;
     if (entry.step.phase !== 0) later.push(entry);
   }
-  return { total, later, unsettled: await countUnsettled(store, runId, later) };
+  return { total, later, unsettled: await countUnsettled(store, runId, later, plan) };
 }
 
 /**
@@ -104,7 +123,7 @@ export async function readRunShape(store: Store, runId: string): Promise<RunShap
  *
  * @example
  * ```ts
- * const journal = new PlanJournal(store, runId);
+ * const journal = new PlanJournal(store, runId, randomUUID());
  * await streamEmergencyRevoke(connectors, selector, (page) => journal.add(page));
  * checkGuardCounts(journal.counts, guard, override, 0);
  * ```
@@ -115,10 +134,14 @@ export class PlanJournal {
   #total = 0;
   #order: string[] | undefined = [];
 
-  /** `keepOrder`: remember the plan order of up to this many step ids (for the report). */
+  /**
+   * `plan` marks every step this journal writes (see {@link StepEntry.plan});
+   * `keepOrder`: remember the plan order of up to this many step ids (for the report).
+   */
   constructor(
     private readonly store: Store,
     private readonly runId: string,
+    readonly plan: string,
     private readonly keepOrder = 0,
   ) {}
 
@@ -147,7 +170,7 @@ export class PlanJournal {
           runId: this.runId,
           stepId: step.id,
           status: 'pending',
-          payload: { step } as never,
+          payload: { step, plan: this.plan } as never,
         })),
       );
       for (const step of page) {
@@ -167,7 +190,7 @@ export class PlanJournal {
         runId: this.runId,
         stepId: entry.step.id,
         status: entry.result.state,
-        payload: entry as never,
+        payload: { step: entry.step, result: entry.result, plan: this.plan } as never,
       })),
     );
     for (const entry of entries) {
@@ -182,7 +205,7 @@ export class PlanJournal {
     return {
       total: this.#total,
       later: this.later,
-      unsettled: await countUnsettled(this.store, this.runId, this.later),
+      unsettled: await countUnsettled(this.store, this.runId, this.later, this.plan),
     };
   }
 }

@@ -216,3 +216,45 @@ describe('a large emergency revocation through createLifecycle', () => {
     }
   });
 });
+
+describe('a streamed plan refused by the guard', () => {
+  it('leaves nothing a later start under the same run id would run', async () => {
+    const target = await createFakeTarget({ seed: 78, tenants: [{ id: 'acme', apiVersion: 'v2' }] });
+    try {
+      const seeded = target.seed('acme', { accounts: 15, keysPerAccount: 2 });
+      const bound = acme.with(
+        { baseUrl: target.tenantUrl('acme'), tenant: 'acme' },
+        staticCredential(target.token('acme')),
+        { tenant: 'acme' },
+      );
+      const lifeline = createLifecycle({
+        connectors: { acme: bound },
+        store: memoryStore(),
+        guard: { maxStepsPerConnector: 10 },
+      });
+      const request = {
+        runId: 'run-refused',
+        event: { reason: 'key leak', actor: { kind: 'system' as const, id: 'test' } },
+      };
+      await expect(
+        lifeline.emergencyRevoke({ ...request, selector: { createdBefore: '2100-01-01T00:00:00Z' } }),
+      ).rejects.toThrow(/30 steps at acme \(limit 10\)/);
+      expect(target.counters().mutations.applied).toBe(0);
+
+      // The same run id, now for two accounts only: the refused plan's 30 journaled steps are not part of it.
+      const accounts = seeded.accountIds.slice(0, 2);
+      const report = await lifeline.emergencyRevoke({
+        ...request,
+        selector: { createdBefore: '2100-01-01T00:00:00Z', accountIds: [...accounts] },
+      });
+      expect(report.summary).toMatchObject({ total: 4, done: 4 });
+      expect(report.steps).toHaveLength(4);
+      expect(target.counters().mutations.applied).toBe(4);
+      const results: StepResult[] = [];
+      for await (const result of lifeline.steps('run-refused')) results.push(result);
+      expect(results).toHaveLength(4);
+    } finally {
+      await target.close();
+    }
+  });
+});
