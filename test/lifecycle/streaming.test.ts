@@ -6,6 +6,7 @@
  * while `steps(runId)` still streams every result from the journal.
  */
 import {
+  type BoundConnector,
   createLifecycle,
   createResiliencePolicy,
   type LifecycleReport,
@@ -162,6 +163,76 @@ describe('the streaming runner', () => {
     expect(tally.summary()).toMatchObject({ total: 301, done: 151, planned: 150 });
     expect(ran).toHaveLength(150);
     expect(ran.every((id) => Number(id.slice(-7, -2)) % 2 === 1)).toBe(true);
+  });
+});
+
+/** A bound connector stub whose calls take `delayMs`: revoke, then read back as revoked. */
+function slowConnector(id: string, delayMs: number): BoundConnector {
+  return {
+    id,
+    tenant: 't',
+    version: '1',
+    adapterVersion: undefined,
+    usesStaticCredential: false,
+    supports: () => true,
+    isIdempotent: () => true,
+    call: async (operation: string, input: { credential: { id: string } }) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return operation === 'credential.get'
+        ? { id: input.credential.id, status: 'revoked', kind: 'api_key' }
+        : undefined;
+    },
+  } as unknown as BoundConnector;
+}
+
+describe('the streaming runner across connectors', () => {
+  it("starts a later connector's steps while the first one's slots are busy (reads ahead past them)", {
+    timeout: 30_000,
+  }, async () => {
+    const step = (connector: string, i: number): Step => ({
+      id: `${connector}:credential.revoke:k${String(i).padStart(4, '0')}`,
+      connector,
+      group: `${connector}/acc`,
+      action: 'credential.revoke',
+      phase: 0,
+      target: { kind: 'credential', credential: { id: `${connector}-k${i}` }, account: { id: 'acc' } },
+    });
+    // In step-id order every step of "a" (slow, two slots) comes before any of "b".
+    const steps = [
+      ...Array.from({ length: 200 }, (_, i) => step('a', i)),
+      ...Array.from({ length: 20 }, (_, i) => step('b', i)),
+    ];
+    const settled: string[] = [];
+    const tally = await runStepStream(
+      {
+        runId: 'run-fair',
+        event,
+        connectors: { a: slowConnector('a', 10), b: slowConnector('b', 1) },
+        store: memoryStore(),
+        audit: undefined,
+        fallbacks: [],
+        dryRun: false,
+        concurrency: { total: 4, perConnector: 2 },
+        stepDeadlineMs: 5000,
+        verify: { attempts: 1, initialDelayMs: 1 },
+        onSettled: (s) => {
+          settled.push(s.connector);
+        },
+      },
+      {
+        total: steps.length,
+        later: [],
+        unsettled: new Map(),
+        steps: (async function* () {
+          for (const s of steps) yield { step: s };
+        })(),
+      },
+    );
+    expect(tally.summary()).toMatchObject({ total: 220, done: 220 });
+    // Every step of "b" finished while "a" was still early in its 200 steps.
+    const lastB = settled.lastIndexOf('b');
+    const aBefore = settled.slice(0, lastB).filter((c) => c === 'a').length;
+    expect(aBefore).toBeLessThan(40);
   });
 });
 
