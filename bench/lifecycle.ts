@@ -22,6 +22,7 @@
  *   BENCH_CONCURRENCY=n         steps in flight (default 32)
  *   BENCH_ONLY=a|b              one part only
  *   BENCH_SKIP_BASELINE=1       Lifeline runs only
+ *   BENCH_TRANSPORT=fetch|node  the connectors' HTTP client: the built-in fetch (default) or nodeHttpFetch()
  *
  * Peak RSS depends on how far V8 lets its old space grow before collecting:
  * most of the peak is garbage, not live data. `node --max-old-space-size=256
@@ -40,6 +41,7 @@ import {
   createResiliencePolicy,
   type LifecycleReport,
   memoryStore,
+  nodeHttpFetch,
   type ResiliencePolicy,
   type Store,
   staticCredential,
@@ -201,10 +203,15 @@ function policyFor(name: string, rate: number | undefined): ResiliencePolicy {
   });
 }
 
+/** BENCH_TRANSPORT=node binds with `nodeHttpFetch()` instead of the built-in fetch (both runs). */
+const TRANSPORT = process.env.BENCH_TRANSPORT === 'node' ? 'node' : 'fetch';
+const transport = TRANSPORT === 'node' ? nodeHttpFetch() : undefined;
+
 function bind(seeded: Seeded, tenant: string, policy: ResiliencePolicy): BoundConnector {
   return acme.with({ baseUrl: seeded.url, tenant, pageSize: 1000 }, staticCredential(seeded.token), {
     tenant,
     policy,
+    ...(transport === undefined ? {} : { fetch: transport }),
   });
 }
 
@@ -403,7 +410,7 @@ async function main(steps: number, rateLimitedSteps: number): Promise<void> {
   await target.ready;
   const rss = new RssSampler();
   console.log(
-    `lifecycle: emergency revocation, every step verified by read-back; store ${STORE}; concurrency ${CONCURRENCY}; Node ${process.version}; gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}; heap limit ${(getHeapStatistics().heap_size_limit / MB).toFixed(0)} MB`,
+    `lifecycle: emergency revocation, every step verified by read-back; store ${STORE}; concurrency ${CONCURRENCY}; transport ${TRANSPORT}; Node ${process.version}; gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}; heap limit ${(getHeapStatistics().heap_size_limit / MB).toFixed(0)} MB`,
   );
   const only = process.env.BENCH_ONLY;
   const skipBaseline = process.env.BENCH_SKIP_BASELINE === '1';
