@@ -17,7 +17,15 @@ export interface StepEntry {
 /** Steps read from (and written to) the journal in one round trip. */
 export const JOURNAL_PAGE = 1000;
 
-/** Final states: a resumed run keeps these results and runs every other step again. */
+/**
+ * Whether a journaled result is final (`done` or `escalated`): a resumed run
+ * keeps these results and runs every other step again.
+ *
+ * @example
+ * ```ts
+ * if (!isFinalResult(entry.result)) queue.push(entry.step);
+ * ```
+ */
 export function isFinalResult(result: StepResult | undefined): result is StepResult {
   return result !== undefined && (result.state === 'done' || result.state === 'escalated');
 }

@@ -14,6 +14,11 @@ import { INSTRUMENTATION_NAME } from './names';
 /**
  * The non-recording span handed to instrumented code while no tracer provider
  * is registered (what the API's no-op tracer would create, without the work).
+ *
+ * @example
+ * ```ts
+ * NON_RECORDING_SPAN.isRecording(); // false
+ * ```
  */
 export const NON_RECORDING_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
