@@ -22,6 +22,7 @@
  *   BENCH_CONCURRENCY=n         steps in flight (default 32)
  *   BENCH_ONLY=a|b              one part only
  *   BENCH_SKIP_BASELINE=1       Lifeline runs only
+ *   BENCH_TRANSPORT=fetch|node  the connectors' HTTP client: the built-in fetch (default) or nodeHttpFetch()
  *
  * Peak RSS depends on how far V8 lets its old space grow before collecting:
  * most of the peak is garbage, not live data. `node --max-old-space-size=256
@@ -40,6 +41,7 @@ import {
   createResiliencePolicy,
   type LifecycleReport,
   memoryStore,
+  nodeHttpFetch,
   type ResiliencePolicy,
   type Store,
   staticCredential,
@@ -201,10 +203,15 @@ function policyFor(name: string, rate: number | undefined): ResiliencePolicy {
   });
 }
 
+/** BENCH_TRANSPORT=node binds with `nodeHttpFetch()` instead of the built-in fetch (both runs). */
+const TRANSPORT = process.env.BENCH_TRANSPORT === 'node' ? 'node' : 'fetch';
+const transport = TRANSPORT === 'node' ? nodeHttpFetch() : undefined;
+
 function bind(seeded: Seeded, tenant: string, policy: ResiliencePolicy): BoundConnector {
   return acme.with({ baseUrl: seeded.url, tenant, pageSize: 1000 }, staticCredential(seeded.token), {
     tenant,
     policy,
+    ...(transport === undefined ? {} : { fetch: transport }),
   });
 }
 
@@ -218,6 +225,13 @@ interface RunResult {
   readonly counters: Counters;
   readonly check: Check;
   readonly note: string;
+  /** CPU time of this (the client) process during the run, user + system, in ms. */
+  readonly cpuMs: number;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 async function gc(): Promise<void> {
@@ -258,6 +272,7 @@ async function runLifecycle(
   await target.request('reset');
   rss.reset();
   const startRss = rss.peak;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const report: LifecycleReport = await lifeline.emergencyRevoke({
     runId: `bench-${tenant}`,
@@ -265,6 +280,7 @@ async function runLifecycle(
     event: { reason: 'benchmark', actor: { kind: 'system', id: 'bench' } },
   });
   const wallMs = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   const peakRss = rss.peak;
   progress.dispose();
   const counters = await target.request<Counters>('counters');
@@ -281,6 +297,7 @@ async function runLifecycle(
     startRss,
     counters,
     check,
+    cpuMs,
     note: `status ${report.status}; done ${report.summary.done}, verified ${report.summary.verified}, escalated ${report.summary.escalated}, failed ${report.summary.failed}; planning (to the first settled step) ${(firstStepMs / 1000).toFixed(2)} s`,
   };
 }
@@ -321,6 +338,7 @@ async function runBaseline(
   await target.request('reset');
   rss.reset();
   const startRss = rss.peak;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const keys: Key[] = [];
   let cursor: string | undefined;
@@ -341,11 +359,13 @@ async function runBaseline(
     if (back.status !== 'revoked') unverified++;
   });
   const wallMs = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
   const peakRss = rss.peak;
   const counters = await target.request<Counters>('counters');
   const check = await target.request<Check>('check', { tenant });
   policy.shutdown();
   return {
+    cpuMs,
     name: `baseline: bound.call list + revoke + get in a pool of ${CONCURRENCY}${rate === undefined ? '' : `, policy rate limit ${rate}/s`}`,
     steps: keys.length,
     wallMs,
@@ -367,6 +387,9 @@ function print(result: RunResult, floorRate?: number): void {
   console.log(
     `  requests       ${counters.requests.toLocaleString()} (${(counters.requests / result.steps).toFixed(2)}/step, ${(counters.requests / (result.wallMs / 1000)).toFixed(0)}/s); 429s ${counters.rateLimited}`,
   );
+  console.log(
+    `  client CPU     ${(result.cpuMs / 1000).toFixed(2)} s = ${((result.cpuMs * 1000) / result.steps).toFixed(0)} µs/step (${((100 * result.cpuMs) / result.wallMs).toFixed(0)} % of one core)`,
+  );
   if (floorRate !== undefined) {
     const floorMs = (counters.requests / floorRate) * 1000;
     console.log(
@@ -387,7 +410,7 @@ async function main(steps: number, rateLimitedSteps: number): Promise<void> {
   await target.ready;
   const rss = new RssSampler();
   console.log(
-    `lifecycle: emergency revocation, every step verified by read-back; store ${STORE}; concurrency ${CONCURRENCY}; Node ${process.version}; gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}; heap limit ${(getHeapStatistics().heap_size_limit / MB).toFixed(0)} MB`,
+    `lifecycle: emergency revocation, every step verified by read-back; store ${STORE}; concurrency ${CONCURRENCY}; transport ${TRANSPORT}; Node ${process.version}; gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed'}; heap limit ${(getHeapStatistics().heap_size_limit / MB).toFixed(0)} MB`,
   );
   const only = process.env.BENCH_ONLY;
   const skipBaseline = process.env.BENCH_SKIP_BASELINE === '1';

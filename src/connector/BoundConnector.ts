@@ -147,7 +147,18 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     if (event.from !== undefined) recordAdapterSwitch(event.from, event.to);
   });
 
+  const observers = new Map<OperationName, ReturnType<typeof createObserver>>();
+  /** The payload observer of one operation, made once per operation (not per call). */
   function observe(operation: OperationName) {
+    let observer = observers.get(operation);
+    if (observer === undefined) {
+      observer = createObserver(operation);
+      observers.set(operation, observer);
+    }
+    return observer;
+  }
+
+  function createObserver(operation: OperationName) {
     return (kind: string, outcome: ReadOutcome<unknown>, adapterVersion: string): void => {
       if (shapes.hasListeners) {
         shapes.emit({
@@ -354,6 +365,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
       }
       const signal = combineSignals(callOptions.signal, callOptions.timeoutMs);
       const deadline = callOptions.timeoutMs === undefined ? undefined : Date.now() + callOptions.timeoutMs;
+      const adapterVersion = currentAdapterVersion();
       const result = await instrumentOperation(
         {
           connector: id,
@@ -361,9 +373,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
           operation: name,
           tenant,
           idempotent: operation.idempotent,
-          ...(currentAdapterVersion() === undefined
-            ? {}
-            : { adapterVersion: currentAdapterVersion() as string }),
+          ...(adapterVersion === undefined ? {} : { adapterVersion }),
         },
         () =>
           policy.execute((attempt) => attemptOnce(operation, parsed.data, attempt, deadline, context), {

@@ -12,6 +12,7 @@ export {
   type ResolvedOperation,
 } from './defineConnector';
 export { type LogFields, type Logger, noopLogger } from './Logger';
+export { type NodeHttpFetchOptions, nodeHttpFetch } from './nodeHttpFetch';
 export type { OperationContext } from './OperationContext';
 export {
   AccountRef,

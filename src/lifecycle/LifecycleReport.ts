@@ -1,5 +1,6 @@
 import type { Identity, LifecycleEvent } from '../model';
 import type { DiscoveryFailure } from './plan';
+import { RunTally } from './RunTally';
 import type { StepResult } from './Step';
 
 /** How a run ended. `incomplete` is never success. */
@@ -43,7 +44,11 @@ export interface LifecycleReport {
   /** Why the run is not `completed` (escalations, failures, discovery failures, scheduled deletes). */
   readonly reasons: readonly string[];
   readonly discoveryFailures: readonly DiscoveryFailure[];
-  /** Every step's result (omitted above `maxReportSteps`; read them with `lifecycle.steps(runId)`). */
+  /**
+   * Every step's result, in step-id order, read back from the journal when the
+   * run has at most `maxReportSteps` steps (default 10,000); above that it is
+   * empty and `stepsOmitted` is true: read them with `lifecycle.steps(runId)`.
+   */
   readonly steps: readonly StepResult[];
   /** True when `steps` was omitted because the run is large. */
   readonly stepsOmitted: boolean;
@@ -62,24 +67,26 @@ export function summarize(
   failures: readonly DiscoveryFailure[],
   dryRun: boolean,
 ): { status: RunStatus; summary: RunSummary; reasons: string[] } {
-  let total = 0;
-  let done = 0;
-  let escalated = 0;
-  let failed = 0;
-  let scheduled = 0;
-  let planned = 0;
-  let verified = 0;
-  const byOutcome: Record<string, number> = {};
-  for (const result of results) {
-    total++;
-    byOutcome[result.outcome] = (byOutcome[result.outcome] ?? 0) + 1;
-    if (result.verified) verified++;
-    if (result.state === 'done') done++;
-    else if (result.state === 'escalated') escalated++;
-    else if (result.state === 'scheduled') scheduled++;
-    else if (result.state === 'planned') planned++;
-    else failed++;
-  }
+  const tally = new RunTally();
+  for (const result of results) tally.add(result);
+  return conclude(tally.summary(), failures, dryRun);
+}
+
+/**
+ * Decides a run's status and the reasons it is not `completed` from its
+ * summary counts (what {@link summarize} does after counting).
+ *
+ * @example
+ * ```ts
+ * const { status, reasons } = conclude(tally.summary(), [], false);
+ * ```
+ */
+export function conclude(
+  summary: RunSummary,
+  failures: readonly DiscoveryFailure[],
+  dryRun: boolean,
+): { status: RunStatus; summary: RunSummary; reasons: string[] } {
+  const { failed, scheduled, escalated } = summary;
   const reasons: string[] = [];
   for (const failure of failures) {
     reasons.push(`could not enumerate access at ${failure.connector}: ${failure.code}`);
@@ -88,7 +95,6 @@ export function summarize(
   if (scheduled > 0)
     reasons.push(`${scheduled} delete(s) scheduled after the grace period; resume the run later`);
   if (escalated > 0) reasons.push(`${escalated} step(s) escalated with a fallback receipt`);
-  const summary = { total, done, escalated, failed, scheduled, planned, verified, byOutcome };
   const discoveryUnescalated = failures.length > 0 && escalated === 0;
   let status: RunStatus;
   if (dryRun) status = 'planned';

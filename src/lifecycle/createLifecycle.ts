@@ -13,8 +13,9 @@ import { withSpan } from '../telemetry/withSpan';
 import { auditRun } from './auditStep';
 import type { Fallback } from './fallbacks/Fallback';
 import { closeTask, listTasks } from './fallbacks/manualQueue';
-import { checkGuard, countAccounts, type GuardOptions } from './guard';
-import { type LifecycleReport, summarize } from './LifecycleReport';
+import { checkGuardCounts, countAccounts, type GuardOptions } from './guard';
+import { journalSteps, PlanJournal, type RunShape, readRunShape, type StepEntry } from './journal';
+import { conclude, type LifecycleReport } from './LifecycleReport';
 import {
   EmergencyRevokeRequest,
   type EmergencyRevokeRequestInput,
@@ -26,9 +27,9 @@ import {
   type OnboardRequestInput,
   type RequestEventInput,
 } from './LifecycleRequest';
-import { type DiscoveryFailure, type PlanResult, planEmergencyRevoke, planOffboard } from './plan';
+import { type DiscoveryFailure, type PlanResult, planOffboard, streamEmergencyRevoke } from './plan';
 import { planMove, planOnboard } from './planAccess';
-import { type ProgressEvent, runSteps } from './runSteps';
+import { type ProgressEvent, runStepStream } from './runSteps';
 import type { Step, StepResult } from './Step';
 
 /** Options of {@link createLifecycle}. */
@@ -49,7 +50,11 @@ export interface LifecycleOptions {
   readonly stepDeadlineMs?: number;
   /** Verification settings for every revocation. */
   readonly verify?: Omit<VerifyOptions, 'signal'>;
-  /** Above this many steps the report omits the per-step list (default 10,000). */
+  /**
+   * Above this many steps the report omits the per-step list (default 10,000):
+   * a run never holds every result; the list of a smaller run is read back
+   * from the journal when it ends. Read a large run's results with `steps(runId)`.
+   */
   readonly maxReportSteps?: number;
   /** This worker's lease owner id; keep it stable across restarts of one worker so a resume need not wait for its old leases. */
   readonly owner?: string;
@@ -138,22 +143,8 @@ interface RunPayload {
   readonly startedAt: string;
   readonly failures: readonly DiscoveryFailure[];
   readonly summary?: unknown;
-}
-
-interface StepPayload {
-  readonly step: Step;
-  readonly result?: StepResult;
-}
-
-/** Streams a run's journaled steps, a page at a time. */
-async function* journalSteps(store: Store, runId: string): AsyncGenerator<StepPayload> {
-  let cursor: string | undefined;
-  for (let page = 0; page < 1_000_000; page++) {
-    const result = await store.listSteps(runId, { limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
-    for (const record of result.items) yield record.payload as unknown as StepPayload;
-    if (result.nextCursor === undefined) return;
-    cursor = result.nextCursor;
-  }
+  /** The plan whose journaled steps are this run's (absent in journals written before plans had ids: all steps). */
+  readonly plan?: string;
 }
 
 /**
@@ -212,9 +203,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
   async function execute(
     runId: string,
     payload: RunPayload,
-    steps: readonly Step[],
-    previous: ReadonlyMap<string, StepResult>,
+    shape: RunShape,
     signal: AbortSignal | undefined,
+    order?: readonly string[],
   ): Promise<LifecycleReport> {
     const connectors = select(payload.connectors);
     const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
@@ -232,10 +223,22 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         });
       }
     }
-    const results = await withSpan(
+    const journal = async (settled: readonly { readonly step: Step; readonly result: StepResult }[]) => {
+      await store.putSteps(
+        settled.map(({ step, result }) => ({
+          runId,
+          stepId: step.id,
+          status: result.state,
+          payload: (payload.plan === undefined
+            ? { step, result }
+            : { step, result, plan: payload.plan }) as never,
+        })),
+      );
+    };
+    const tally = await withSpan(
       SPAN_NAMES.run,
       () =>
-        runSteps(
+        runStepStream(
           {
             runId,
             event: payload.event,
@@ -251,17 +254,10 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
             owner: options.owner,
             leaseMs: options.leaseMs,
             signal,
-            onSettled: async (step, result) => {
-              await store.putStep({
-                runId,
-                stepId: step.id,
-                status: result.state,
-                payload: { step, result } as never,
-              });
-            },
+            onSettled: (step, result) => journal([{ step, result }]),
+            onSettledBatch: journal,
           },
-          steps,
-          previous,
+          { ...shape, steps: journalSteps(store, runId, payload.plan) },
           (event) => progress.emit(event),
         ),
       {
@@ -272,8 +268,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         }),
       },
     );
-    const ordered = steps.map((step) => results.get(step.id) as StepResult);
-    const { status, summary, reasons } = summarize(ordered, payload.failures, payload.dryRun);
+    const { status, summary, reasons } = conclude(tally.summary(), payload.failures, payload.dryRun);
     const finishedAt = new Date().toISOString();
     await store.putRun({ id: runId, status, payload: { ...payload, summary } as never });
     if (!payload.dryRun) {
@@ -288,6 +283,23 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         },
       );
     }
+    // The per-step list is read back from the journal, only for a run small enough to report in full.
+    const omitted = summary.total > maxReportSteps;
+    // In plan order when the run was planned here, else in step-id order.
+    let steps: StepResult[] = [];
+    if (!omitted) {
+      for await (const { result } of journalSteps(store, runId, payload.plan))
+        if (result !== undefined) steps.push(result);
+      if (order !== undefined) {
+        const byId = new Map(steps.map((result) => [result.stepId, result]));
+        const ordered = order.flatMap((id) => {
+          const result = byId.get(id);
+          byId.delete(id);
+          return result === undefined ? [] : [result];
+        });
+        steps = [...ordered, ...byId.values()];
+      }
+    }
     return {
       runId,
       kind: payload.kind,
@@ -300,61 +312,60 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       summary,
       reasons,
       discoveryFailures: payload.failures,
-      steps: ordered.length > maxReportSteps ? [] : ordered,
-      stepsOmitted: ordered.length > maxReportSteps,
+      steps,
+      stepsOmitted: omitted,
     };
   }
 
+  /**
+   * Starts a planned run: `plan` streams its steps into the journal (pages of
+   * pending steps) while the guard's counts are kept; the guard is checked
+   * before anything is changed; discovery failures are escalated; then the
+   * run streams its steps back from the journal.
+   */
   async function start(
     kind: LifecycleReport['kind'],
     runId: string,
     payloadBase: Omit<RunPayload, 'failures' | 'startedAt'>,
-    plan: PlanResult,
+    plan: (journal: PlanJournal) => Promise<readonly DiscoveryFailure[]>,
     override: { reason: string; actor: LifecycleEvent['actor'] } | undefined,
     signal: AbortSignal | undefined,
   ): Promise<LifecycleReport> {
+    const journal = new PlanJournal(store, runId, randomUUID(), maxReportSteps);
+    const failures = [...(await plan(journal))];
     const payload: RunPayload = {
       ...payloadBase,
       kind,
-      failures: plan.failures,
+      failures,
       startedAt: new Date().toISOString(),
+      plan: journal.plan,
     };
     const scope = { audit: options.audit, runId, event: payload.event, identity: payload.identity };
     const tenantAccounts: Record<string, number> = {};
     if (options.guard?.maxAccountFraction !== undefined && override === undefined) {
-      const touched = new Set(
-        plan.steps
-          .filter((s) => s.action === 'account.disable' || s.action === 'account.delete')
-          .map((s) => s.connector),
-      );
-      for (const name of touched) {
+      for (const name of journal.counts.touched.keys()) {
         const bound = options.connectors[name];
         if (bound?.supports('account.list'))
           tenantAccounts[name] = await countAccounts(bound, 1_000_000, signal);
       }
     }
-    checkGuard(plan, options.guard, override, payload.identity === undefined ? 0 : 1, tenantAccounts);
+    checkGuardCounts(
+      journal.counts,
+      options.guard,
+      override,
+      payload.identity === undefined ? 0 : 1,
+      tenantAccounts,
+    );
     if (!payload.dryRun) {
       auditRun(
         scope,
         'run.started',
         override === undefined ? undefined : `guard overridden by ${override.actor.id}: ${override.reason}`,
-        { steps: plan.steps.length, ...(override === undefined ? {} : { guardOverride: true }) },
+        { steps: journal.total, ...(override === undefined ? {} : { guardOverride: true }) },
       );
     }
-    const batch = 1000;
-    for (let i = 0; i < plan.steps.length; i += batch) {
-      await store.putSteps(
-        plan.steps
-          .slice(i, i + batch)
-          .map((step) => ({ runId, stepId: step.id, status: 'pending', payload: { step } as never })),
-      );
-    }
-    // The run is journaled only once all its steps are: a crash before this point
-    // leaves no run to resume (start again), never a half-written one.
-    await store.putRun({ id: runId, status: 'running', payload: payload as never });
-    const receipts = new Map<string, { fallback: string; receipt: string; reason: string }>();
-    for (const failure of plan.failures) {
+    const discovered: (StepEntry & { result: StepResult })[] = [];
+    for (const failure of failures) {
       // A connector whose access could not be enumerated is escalated as a whole.
       const step: Step = {
         id: `${failure.connector}:discover`,
@@ -389,8 +400,21 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
               fallback: { name: receipt.fallback, receipt: receipt.receipt },
               message: `access at ${failure.connector} could not be enumerated (${failure.code})`,
             });
-            (plan.steps as Step[]).push(step);
-            receipts.set(step.id, { ...receipt, reason: failure.code });
+            discovered.push({
+              step,
+              result: {
+                stepId: step.id,
+                connector: step.connector,
+                action: step.action,
+                objectId: step.connector,
+                state: 'escalated',
+                outcome: 'escalated',
+                verified: false,
+                attempts: 1,
+                durationMs: 0,
+                escalation: { ...receipt, reason: failure.code },
+              },
+            });
             break;
           }
         } catch {
@@ -398,26 +422,21 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         }
       }
     }
-    const discovered = plan.steps.filter((s) => s.action === 'discover');
-    const previous = new Map<string, StepResult>(
-      discovered.map((s) => [
-        s.id,
-        {
-          stepId: s.id,
-          connector: s.connector,
-          action: s.action,
-          objectId: s.connector,
-          state: 'escalated',
-          outcome: 'escalated',
-          verified: false,
-          attempts: 1,
-          durationMs: 0,
-          ...(receipts.has(s.id) ? { escalation: receipts.get(s.id) } : {}),
-        } as StepResult,
-      ]),
-    );
-    return execute(runId, payload, plan.steps, previous, signal);
+    await journal.addSettled(discovered);
+    // The run is journaled only once all its steps are: a crash before this point
+    // leaves no run to resume (start again), never a half-written one.
+    await store.putRun({ id: runId, status: 'running', payload: payload as never });
+    return execute(runId, payload, await journal.shape(), signal, journal.order);
   }
+
+  /** A plan computed in full (one identity's access), journaled a page at a time. */
+  const journaled =
+    (plan: () => Promise<PlanResult>) =>
+    async (journal: PlanJournal): Promise<readonly DiscoveryFailure[]> => {
+      const result = await plan();
+      await journal.add(result.steps);
+      return result.failures;
+    };
 
   /** The shared front door of the runs about one identity: event, plan, then `start`. */
   async function startForIdentity(
@@ -446,7 +465,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         dryRun: request.dryRun,
         connectors: Object.keys(connectors),
       },
-      await plan(),
+      journaled(plan),
       request.override,
       signal,
     );
@@ -504,7 +523,6 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const runId = parsedRequest.runId ?? `run-${randomUUID()}`;
       const event = toEvent(parsedRequest.event, 'emergency_revoke');
       const connectors = select(parsedRequest.connectors);
-      const plan = await planEmergencyRevoke(connectors, parsedRequest.selector, runOptions.signal);
       return start(
         'emergency_revoke',
         runId,
@@ -514,7 +532,13 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
           dryRun: parsedRequest.dryRun,
           connectors: Object.keys(connectors),
         },
-        plan,
+        (journal) =>
+          streamEmergencyRevoke(
+            connectors,
+            parsedRequest.selector,
+            (page) => journal.add(page),
+            runOptions.signal,
+          ),
         parsedRequest.override,
         runOptions.signal,
       );
@@ -524,13 +548,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const run = await store.getRun(runId);
       if (run === undefined) throw new NotFoundError(`No run ${runId} in this store.`);
       const payload = run.payload as unknown as RunPayload;
-      const steps: Step[] = [];
-      const previous = new Map<string, StepResult>();
-      for await (const { step, result } of journalSteps(store, runId)) {
-        steps.push(step);
-        if (result !== undefined && result.state !== 'scheduled') previous.set(step.id, result);
-      }
-      return execute(runId, payload, steps, previous, runOptions.signal);
+      return execute(runId, payload, await readRunShape(store, runId, payload.plan), runOptions.signal);
     },
 
     async status(runId) {
@@ -540,7 +558,9 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     },
 
     async *steps(runId) {
-      for await (const { result } of journalSteps(store, runId)) if (result !== undefined) yield result;
+      const run = await store.getRun(runId);
+      const plan = (run?.payload as { plan?: string } | undefined)?.plan;
+      for await (const { result } of journalSteps(store, runId, plan)) if (result !== undefined) yield result;
     },
 
     tasks: (status = 'open') => listTasks(store, status),

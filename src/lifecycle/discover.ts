@@ -6,7 +6,10 @@ import type { Account, Credential, Identity } from '../model';
 const MAX_PAGES = 100_000;
 
 /**
- * Reads every page of a list operation.
+ * Reads every page of a list operation. With `prefetch`, the next page is
+ * requested as soon as a page arrives, while the caller works through this one
+ * (planning a large emergency revocation overlaps listing with journaling); at
+ * most one page is read ahead, and it is dropped when the caller stops early.
  *
  * @example
  * ```ts
@@ -18,17 +21,31 @@ export async function* listAll<T>(
   operation: 'account.list' | 'credential.list' | 'entitlement.list' | 'session.list',
   input: Record<string, unknown>,
   signal?: AbortSignal,
+  prefetch = false,
 ): AsyncGenerator<T> {
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = (await bound.call(
+  type Page = { items: readonly T[]; nextCursor?: string };
+  const read = (cursor: string | undefined): Promise<Page> =>
+    bound.call(
       operation,
       { ...input, ...(cursor === undefined ? {} : { cursor }) } as never,
       signal === undefined ? {} : { signal },
-    )) as unknown as { items: readonly T[]; nextCursor?: string };
-    yield* result.items;
-    if (result.nextCursor === undefined) return;
-    cursor = result.nextCursor;
+    ) as unknown as Promise<Page>;
+  let next: Promise<Page> | undefined = read(undefined);
+  for (let page = 0; page < MAX_PAGES && next !== undefined; page++) {
+    const result: Page = await next;
+    next = undefined;
+    const cursor = result.nextCursor;
+    if (cursor === undefined || page + 1 >= MAX_PAGES) {
+      yield* result.items;
+    } else if (prefetch) {
+      next = read(cursor);
+      // Observed now so an early stop leaves no unhandled rejection; awaited above otherwise.
+      next.catch(() => {});
+      yield* result.items;
+    } else {
+      yield* result.items;
+      next = read(cursor);
+    }
   }
 }
 
@@ -80,7 +97,8 @@ export async function findAccounts(
 
 /**
  * Lists credentials across a connector: in one list when the connector can list
- * without an account, else account by account.
+ * without an account, else account by account. `prefetch` reads the next page
+ * of the one list while the caller works through the current one.
  *
  * @example
  * ```ts
@@ -90,9 +108,10 @@ export async function findAccounts(
 export async function* allCredentials(
   bound: BoundConnector,
   signal?: AbortSignal,
+  prefetch = false,
 ): AsyncGenerator<Credential> {
   try {
-    yield* listAll<Credential>(bound, 'credential.list', {}, signal);
+    yield* listAll<Credential>(bound, 'credential.list', {}, signal, prefetch);
     return;
   } catch (error) {
     if (!isLifelineError(error, 'invalid_input') && !isLifelineError(error, 'unsupported')) throw error;

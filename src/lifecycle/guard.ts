@@ -3,6 +3,7 @@ import type { BoundConnector } from '../connector/BoundConnector';
 import { PermanentError } from '../errors';
 import { listAll } from './discover';
 import type { PlanResult } from './plan';
+import type { Step } from './Step';
 
 /** Blast-radius limits checked before a run touches anything. */
 export const GuardOptions = z.object({
@@ -23,6 +24,49 @@ export const GuardOptions = z.object({
 export type GuardOptions = z.input<typeof GuardOptions>;
 
 /**
+ * What the blast-radius guard looks at in a plan: steps and account deletes per
+ * connector, and the accounts (groups) each connector's disables and deletes
+ * touch. Counted while a plan streams into the journal, so the guard needs no
+ * list of every step.
+ */
+export interface PlanCounts {
+  readonly steps: ReadonlyMap<string, number>;
+  readonly deletes: ReadonlyMap<string, number>;
+  readonly touched: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Counts a plan's steps for {@link checkGuard}, step by step.
+ *
+ * @example
+ * ```ts
+ * const counter = new PlanCounter();
+ * for (const step of plan.steps) counter.add(step);
+ * checkGuardCounts(counter, guard, undefined, 1);
+ * ```
+ */
+export class PlanCounter implements PlanCounts {
+  readonly steps = new Map<string, number>();
+  readonly deletes = new Map<string, number>();
+  readonly touched = new Map<string, Set<string>>();
+
+  /** Counts one planned step. */
+  add(step: Pick<Step, 'connector' | 'action' | 'group'>): void {
+    this.steps.set(step.connector, (this.steps.get(step.connector) ?? 0) + 1);
+    if (step.action === 'account.delete')
+      this.deletes.set(step.connector, (this.deletes.get(step.connector) ?? 0) + 1);
+    if (step.action === 'account.disable' || step.action === 'account.delete') {
+      let set = this.touched.get(step.connector);
+      if (set === undefined) {
+        set = new Set<string>();
+        this.touched.set(step.connector, set);
+      }
+      set.add(step.group);
+    }
+  }
+}
+
+/**
  * Refuses a plan that exceeds the blast-radius limits — a bug or a drifted
  * list response must not mass-delete — unless the request carries an explicit
  * override (which the run records in audit).
@@ -40,33 +84,42 @@ export function checkGuard(
   tenantAccounts: Readonly<Record<string, number>> = {},
 ): void {
   if (override !== undefined) return;
+  const counter = new PlanCounter();
+  for (const step of plan.steps) counter.add(step);
+  checkGuardCounts(counter, options, override, identities, tenantAccounts);
+}
+
+/**
+ * {@link checkGuard} over a plan's counts (see {@link PlanCounter}): what a
+ * streamed plan is checked with before its first step runs.
+ *
+ * @example
+ * ```ts
+ * checkGuardCounts(counter, { maxStepsPerConnector: 100_000 }, undefined, 0);
+ * ```
+ */
+export function checkGuardCounts(
+  counts: PlanCounts,
+  options: GuardOptions | undefined,
+  override: { reason: string } | undefined,
+  identities: number,
+  tenantAccounts: Readonly<Record<string, number>> = {},
+): void {
+  if (override !== undefined) return;
   const limits = GuardOptions.parse(options ?? {});
   const maxDeletes = limits.maxDeletesPerConnector ?? 10;
   const maxSteps = limits.maxStepsPerConnector ?? 10_000;
   const maxIdentities = limits.maxIdentities ?? 1;
   const problems: string[] = [];
   if (identities > maxIdentities) problems.push(`${identities} identities (limit ${maxIdentities})`);
-  const deletes = new Map<string, number>();
-  const steps = new Map<string, number>();
-  for (const step of plan.steps) {
-    steps.set(step.connector, (steps.get(step.connector) ?? 0) + 1);
-    if (step.action === 'account.delete') deletes.set(step.connector, (deletes.get(step.connector) ?? 0) + 1);
-  }
-  for (const [connector, count] of deletes) {
+  for (const [connector, count] of counts.deletes) {
     if (count > maxDeletes) problems.push(`${count} account deletes at ${connector} (limit ${maxDeletes})`);
   }
-  for (const [connector, count] of steps) {
+  for (const [connector, count] of counts.steps) {
     if (count > maxSteps) problems.push(`${count} steps at ${connector} (limit ${maxSteps})`);
   }
   if (limits.maxAccountFraction !== undefined) {
-    const touched = new Map<string, Set<string>>();
-    for (const step of plan.steps) {
-      if (step.action !== 'account.disable' && step.action !== 'account.delete') continue;
-      const set = touched.get(step.connector) ?? new Set<string>();
-      set.add(step.group);
-      touched.set(step.connector, set);
-    }
-    for (const [connector, accounts] of touched) {
+    for (const [connector, accounts] of counts.touched) {
       const total = tenantAccounts[connector];
       if (total === undefined || total === 0) continue;
       const share = accounts.size / total;

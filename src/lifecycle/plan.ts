@@ -195,6 +195,12 @@ function matches(
   return true;
 }
 
+/** Receives a streamed plan a page at a time (e.g. writes it to the run's journal). */
+export type PlanSink = (steps: readonly Step[]) => Promise<void> | void;
+
+/** Steps handed to a {@link PlanSink} at once. */
+export const PLAN_PAGE = 500;
+
 /**
  * Plans an emergency revocation: every credential matching the selector at
  * every connector.
@@ -209,15 +215,55 @@ export async function planEmergencyRevoke(
   selector: CredentialSelector,
   signal?: AbortSignal,
 ): Promise<PlanResult> {
+  const steps: Step[] = [];
+  const failures = await streamEmergencyRevoke(
+    connectors,
+    selector,
+    (page) => {
+      steps.push(...page);
+    },
+    signal,
+  );
+  return { steps, failures, accounts: {} };
+}
+
+/**
+ * Plans an emergency revocation as a stream: every matching credential at
+ * every connector (connectors discovered concurrently) becomes a step handed
+ * to `sink` in pages of {@link PLAN_PAGE}; discovery waits for the sink, so a
+ * plan of any size is held a page at a time. Resolves the connectors whose
+ * discovery failed (their steps found before the failure were still handed over).
+ *
+ * @example
+ * ```ts
+ * const failures = await streamEmergencyRevoke({ acme }, selector, (page) => journal.add(page));
+ * ```
+ */
+export async function streamEmergencyRevoke(
+  connectors: Readonly<Record<string, BoundConnector>>,
+  selector: CredentialSelector,
+  sink: PlanSink,
+  signal?: AbortSignal,
+): Promise<DiscoveryFailure[]> {
   const accountIds = selector.accountIds === undefined ? undefined : new Set(selector.accountIds);
   const results = await Promise.all(
-    Object.entries(connectors).map(async ([name, bound]) => {
-      const steps: Step[] = [];
+    Object.entries(connectors).map(async ([name, bound]): Promise<DiscoveryFailure | undefined> => {
+      let page: Step[] = [];
+      // A failing sink (the journal) fails the plan; only discovery errors become failures.
+      let sinkFailed = false;
+      const hand = async (full: Step[]) => {
+        try {
+          await sink(full);
+        } catch (error) {
+          sinkFailed = true;
+          throw error;
+        }
+      };
       try {
-        for await (const credential of allCredentials(bound, signal)) {
+        for await (const credential of allCredentials(bound, signal, true)) {
           if (!matches(credential, selector, accountIds)) continue;
           const accountId = credential.accountId ?? '';
-          steps.push({
+          page.push({
             id: `${name}:credential.revoke:${credential.id}`,
             connector: name,
             group: `${name}/${accountId}`,
@@ -230,16 +276,20 @@ export async function planEmergencyRevoke(
             },
             ...(credential.label === undefined ? {} : { label: credential.label }),
           });
+          if (page.length >= PLAN_PAGE) {
+            const full = page;
+            page = [];
+            await hand(full);
+          }
         }
-        return { connector: name, steps };
+        if (page.length > 0) await hand(page);
+        return undefined;
       } catch (error) {
-        return { connector: name, steps, failure: { connector: name, ...errorOf(error) } };
+        if (sinkFailed) throw error;
+        if (page.length > 0) await sink(page);
+        return { connector: name, ...errorOf(error) };
       }
     }),
   );
-  return {
-    steps: results.flatMap((r) => r.steps),
-    failures: results.flatMap((r) => (r.failure === undefined ? [] : [r.failure])),
-    accounts: {},
-  };
+  return results.filter((failure): failure is DiscoveryFailure => failure !== undefined);
 }

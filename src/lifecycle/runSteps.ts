@@ -3,7 +3,7 @@ import { isLifelineError } from '../errors';
 import type { Identity, LifecycleEvent } from '../model';
 import { sleep } from '../resilience/sleep';
 import { isFinished } from '../revocation/RevocationOutcome';
-import { revoke } from '../revocation/revoke';
+import { type RevokeOptions, revoke } from '../revocation/revoke';
 import type { VerifyOptions } from '../revocation/verifyRevocation';
 import type { Store } from '../stores/Store';
 import { recordRevocation } from '../telemetry/metrics';
@@ -14,6 +14,8 @@ import { type AuditScope, auditStep } from './auditStep';
 import { createAccount } from './createAccount';
 import type { Fallback } from './fallbacks/Fallback';
 import { grantEntitlement } from './grantEntitlement';
+import { isFinalResult, JOURNAL_PAGE, type RunShape, type StepEntry } from './journal';
+import { RunTally } from './RunTally';
 import { objectIdOf, type Step, type StepResult } from './Step';
 
 /** Progress of a run, for a progress bar. */
@@ -44,7 +46,12 @@ export interface RunStepsContext {
   /** Ledger lease of one revocation (default 60 s); a restarted worker with another owner waits for it. */
   readonly leaseMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Called with each finished step (its result durable in audit); the journal write. */
   readonly onSettled: (step: Step, result: StepResult) => Promise<void> | void;
+  /** When set, called instead of `onSettled` with the steps finished together (one journal write). */
+  readonly onSettledBatch?:
+    | ((settled: readonly { readonly step: Step; readonly result: StepResult }[]) => Promise<void> | void)
+    | undefined;
 }
 
 /** Longest wait for the audit log before a finished step is journaled. */
@@ -127,6 +134,25 @@ class StepBackoff {
   }
 }
 
+const revokeOptions = new WeakMap<RunStepsContext, RevokeOptions>();
+
+/** The options every revocation of a run shares, built once per run. */
+function revokeOptionsOf(ctx: RunStepsContext): RevokeOptions {
+  let options = revokeOptions.get(ctx);
+  if (options === undefined) {
+    options = {
+      store: ctx.store,
+      eventId: ctx.event.id,
+      ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
+      ...(ctx.leaseMs === undefined ? {} : { leaseMs: ctx.leaseMs }),
+      ...(ctx.verify === undefined ? {} : { verify: ctx.verify }),
+      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    };
+    revokeOptions.set(ctx, options);
+  }
+  return options;
+}
+
 /** Runs one step to a final state: verified, escalated with a receipt, or failed. */
 async function runStep(
   ctx: RunStepsContext,
@@ -191,14 +217,7 @@ async function runStep(
     let failure: Failure;
     let extra: Partial<StepResult> = {};
     try {
-      const outcome = await revoke(bound, step.target, {
-        store: ctx.store,
-        eventId: ctx.event.id,
-        ...(ctx.owner === undefined ? {} : { owner: ctx.owner }),
-        ...(ctx.leaseMs === undefined ? {} : { leaseMs: ctx.leaseMs }),
-        ...(ctx.verify === undefined ? {} : { verify: ctx.verify }),
-        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-      });
+      const outcome = await revoke(bound, step.target, revokeOptionsOf(ctx));
       const adapterVersion = outcome.evidence?.adapterVersion ?? bound.adapterVersion;
       extra = {
         ...(outcome.evidence === undefined ? {} : { evidence: outcome.evidence }),
@@ -365,7 +384,6 @@ async function runAccessStep(
 /** A counting semaphore. */
 class Slots {
   #free: number;
-  readonly #waiting: (() => void)[] = [];
   constructor(size: number) {
     this.#free = size;
   }
@@ -377,61 +395,116 @@ class Slots {
   }
   give(): void {
     this.#free++;
-    this.#waiting.shift()?.();
+  }
+}
+
+/** A first-in first-out queue whose `shift` is O(1) at any length. */
+class Fifo<T> {
+  #items: T[] = [];
+  #head = 0;
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+  push(item: T): void {
+    this.#items.push(item);
+  }
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#head++;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
   }
 }
 
 /**
- * Runs a plan's steps with bounded concurrency (overall and per connector).
- * Steps of different connectors and independent steps of one connector never
- * wait on each other; an account's disable waits for its own revocations to
- * settle, and its delete for a verified disable. `previous` holds results of a
- * resumed run: final ones are kept, the rest run again (the ledger makes that
- * safe).
+ * A run's steps as {@link runStepStream} reads them: its shape (the dependent
+ * steps held in memory, see `RunShape`) and every other step as a lazily read
+ * stream (e.g. pages of the journal).
+ */
+export interface StepStream extends RunShape {
+  /**
+   * Every step of the run with its journaled result, if any, in any order.
+   * Steps of phase 1 and 2 are taken from `later` and skipped here; steps
+   * with a final result (`done`, `escalated`) are counted, not run again.
+   */
+  readonly steps: AsyncIterable<StepEntry>;
+}
+
+/** A dependent step held by the runner, with its result once settled. */
+interface Held {
+  readonly step: Step;
+  result: StepResult | undefined;
+}
+
+/** The dependent steps of one group (account) and how far they are released. */
+interface Group {
+  readonly held: Held[];
+  /** 0: waiting for the group's phase-0 steps; 1: phase 1 released; 2: phase 2 released. */
+  stage: 0 | 1 | 2;
+  /** Phase-1 steps not settled yet (phase 2 waits for them). */
+  pendingPhase1: number;
+}
+
+/** Most steps read ahead of a connector whose slots are all busy, so other connectors' steps can start. */
+const READ_AHEAD = 10_000;
+
+/**
+ * Runs a run's steps, streamed, with bounded concurrency (overall and per
+ * connector), and resolves the run's counts. The runner holds the steps in
+ * flight, a read-ahead buffer (about twice the overall concurrency; up to
+ * 10,000 when the steps next in the stream belong to a connector whose slots
+ * are all busy, so other connectors are not held up), the dependent steps
+ * (`later`), and counts — never every step or result, so 100,000 steps run in
+ * bounded memory.
+ *
+ * An account's disable waits for its own phase-0 steps to settle and its
+ * delete for a verified disable; a grant waits for its account's create.
+ * Finished steps are handed to `ctx.onSettledBatch` (else `ctx.onSettled`) in
+ * group commits: the steps that finished in one turn of the event loop are
+ * journaled together, after one audit flush, and each step keeps its
+ * concurrency slot until its commit is written, so at most `concurrency.total`
+ * steps are ever finished but not journaled.
  *
  * @example
  * ```ts
- * const results = await runSteps(ctx, plan.steps, new Map());
+ * const shape = await readRunShape(store, runId);
+ * const tally = await runStepStream(ctx, { ...shape, steps: journalSteps(store, runId) });
+ * console.log(tally.summary());
  * ```
  */
-export async function runSteps(
+export async function runStepStream(
   ctx: RunStepsContext,
-  steps: readonly Step[],
-  previous: ReadonlyMap<string, StepResult>,
+  input: StepStream,
   onProgress?: (event: ProgressEvent) => void,
-): Promise<Map<string, StepResult>> {
-  const results = new Map<string, StepResult>();
+): Promise<RunTally> {
+  const tally = new RunTally();
   const scope: AuditScope = { audit: ctx.audit, runId: ctx.runId, event: ctx.event, identity: ctx.identity };
-  const pendingByGroup = new Map<string, number>();
-  const laterByGroup = new Map<string, Step[]>();
-  const queues = new Map<string, Step[]>();
+  const total = input.total;
+  const lowWater = Math.max(2 * ctx.concurrency.total, 64);
+  const queues = new Map<string, Fifo<Held>>();
   const perConnector = new Map<string, Slots>();
-  const total = steps.length;
-  let settled = 0;
-  let done = 0;
-  let escalated = 0;
-  let failed = 0;
+  const global = new Slots(ctx.concurrency.total);
+  const unsettled = input.unsettled;
+  const groups = new Map<string, Group>();
+  const creates = new Map<string, StepResult>();
+  let buffered = 0;
+  let running = 0;
+  let exhausted = false;
+  let filling = false;
+  let failure: unknown;
+  let resolveIdle: (() => void) | undefined;
 
-  const isFinal = (r: StepResult | undefined) =>
-    r !== undefined && (r.state === 'done' || r.state === 'escalated');
-  const enqueue = (step: Step) => {
-    let queue = queues.get(step.connector);
-    if (queue === undefined) {
-      queue = [];
-      queues.set(step.connector, queue);
-      perConnector.set(step.connector, new Slots(ctx.concurrency.perConnector));
+  for (const entry of input.later) {
+    let group = groups.get(entry.step.group);
+    if (group === undefined) {
+      group = { held: [], stage: 0, pendingPhase1: 0 };
+      groups.set(entry.step.group, group);
     }
-    queue.push(step);
-  };
-
-  for (const step of steps) {
-    if (step.phase === 0) {
-      pendingByGroup.set(step.group, (pendingByGroup.get(step.group) ?? 0) + 1);
-    } else {
-      const later = laterByGroup.get(step.group) ?? [];
-      later.push(step);
-      laterByGroup.set(step.group, later);
-    }
+    group.held.push({ step: entry.step, result: entry.result });
   }
 
   // A sink that hangs or fails must not slow revocations: each flush waits at
@@ -447,54 +520,251 @@ export async function runSteps(
     }
   };
 
-  const record = async (step: Step, result: StepResult) => {
-    results.set(step.id, result);
-    settled++;
-    if (result.state === 'done') done++;
-    else if (result.state === 'escalated') escalated++;
-    else if (result.state === 'failed') failed++;
-    await ctx.onSettled(step, result);
-    onProgress?.({ runId: ctx.runId, total, settled, done, escalated, failed });
+  // Group commit: the steps that finished in one turn of the event loop are
+  // journaled in one write, after one audit flush. The terminal audit event
+  // must be durable before the journal says the step is finished: a crash in
+  // between would otherwise lose it for good (a crash after the flush replays
+  // the same event id instead).
+  interface Commit {
+    readonly step: Step;
+    readonly result: StepResult;
+    readonly resolve: () => void;
+    readonly reject: (error: unknown) => void;
+  }
+  let commits: Commit[] = [];
+  let committing = false;
+  const drainCommits = async (): Promise<void> => {
+    while (commits.length > 0) {
+      const batch = commits.length <= JOURNAL_PAGE ? commits : commits.slice(0, JOURNAL_PAGE);
+      commits = commits.length <= JOURNAL_PAGE ? [] : commits.slice(JOURNAL_PAGE);
+      try {
+        if (ctx.audit !== undefined && batch.some((c) => c.result.state !== 'planned')) await flushAudit();
+        if (ctx.onSettledBatch !== undefined) {
+          await ctx.onSettledBatch(batch.map(({ step, result }) => ({ step, result })));
+        } else {
+          for (const { step, result } of batch) await ctx.onSettled(step, result);
+        }
+        for (const commit of batch) commit.resolve();
+      } catch (error) {
+        for (const commit of batch) commit.reject(error);
+      }
+    }
+    committing = false;
+  };
+  const commit = (step: Step, result: StepResult): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      commits.push({ step, result, resolve, reject });
+      if (!committing) {
+        committing = true;
+        setImmediate(() => void drainCommits());
+      }
+    });
+
+  const count = (result: StepResult) => {
+    tally.add(result);
+    onProgress?.({
+      runId: ctx.runId,
+      total,
+      settled: tally.total,
+      done: tally.done,
+      escalated: tally.escalated,
+      failed: tally.failed,
+    });
   };
 
-  const release = (step: Step) => {
-    if (step.phase === 0) {
-      const left = (pendingByGroup.get(step.group) ?? 1) - 1;
-      pendingByGroup.set(step.group, left);
-      if (left === 0)
-        for (const next of laterByGroup.get(step.group) ?? []) if (next.phase === 1) enqueue(next);
-    } else if (step.phase === 1) {
-      for (const next of laterByGroup.get(step.group) ?? []) if (next.phase === 2) enqueue(next);
+  const enqueue = (held: Held) => {
+    let queue = queues.get(held.step.connector);
+    if (queue === undefined) {
+      queue = new Fifo<Held>();
+      queues.set(held.step.connector, queue);
+      perConnector.set(held.step.connector, new Slots(ctx.concurrency.perConnector));
+    }
+    queue.push(held);
+    buffered++;
+  };
+
+  /** Releases a dependent step: kept when final, else queued to run. */
+  const releaseHeld = (group: Group, held: Held) => {
+    if (isFinalResult(held.result)) {
+      count(held.result);
+      settledLater(group, held);
+    } else {
+      enqueue(held);
     }
   };
+  const openPhase2 = (group: Group) => {
+    if (group.stage === 2) return;
+    group.stage = 2;
+    for (const held of group.held) if (held.step.phase === 2) releaseHeld(group, held);
+  };
+  const openPhase1 = (group: Group) => {
+    if (group.stage !== 0) return;
+    group.stage = 1;
+    const phase1 = group.held.filter((held) => held.step.phase === 1);
+    group.pendingPhase1 = phase1.length;
+    if (phase1.length === 0) openPhase2(group);
+    else for (const held of phase1) releaseHeld(group, held);
+  };
+  function settledLater(group: Group, held: Held) {
+    if (held.step.phase !== 1) return;
+    group.pendingPhase1--;
+    if (group.pendingPhase1 <= 0) openPhase2(group);
+  }
+  const settledPhase0 = (step: Step) => {
+    const group = groups.get(step.group);
+    if (group === undefined) return;
+    const left = (unsettled.get(step.group) ?? 1) - 1;
+    unsettled.set(step.group, left);
+    if (left <= 0) openPhase1(group);
+  };
 
-  const createOf = new Map<string, string>();
-  for (const step of steps) if (step.action === 'account.create') createOf.set(step.group, step.id);
   const prerequisiteOf = (step: Step): StepResult | undefined => {
-    if (step.phase === 2) return disableOf(step);
+    if (step.phase === 2) {
+      const disable = groups.get(step.group)?.held.find((held) => held.step.phase === 1);
+      if (disable === undefined) return { ...({} as StepResult), state: 'done' }; // already disabled before the run
+      return disable.result;
+    }
     if (step.action !== 'entitlement.grant') return undefined;
-    const create = createOf.get(step.group);
-    return create === undefined ? undefined : (results.get(create) ?? previous.get(create));
+    return creates.get(step.group);
   };
 
-  const disableOf = (step: Step): StepResult | undefined => {
-    const disable = (laterByGroup.get(step.group) ?? []).find((s) => s.phase === 1);
-    if (disable === undefined) return { ...({} as StepResult), state: 'done' }; // already disabled before the run
-    return results.get(disable.id) ?? previous.get(disable.id);
+  /** Takes one streamed step: counts a final one, skips a dependent one (held), queues the rest. */
+  const accept = (entry: StepEntry) => {
+    if (entry.step.phase !== 0) return;
+    if (isFinalResult(entry.result)) {
+      if (entry.step.action === 'account.create') creates.set(entry.step.group, entry.result);
+      count(entry.result);
+      return;
+    }
+    enqueue({ step: entry.step, result: entry.result });
   };
 
-  for (const step of steps) if (step.phase === 0) enqueue(step);
-  for (const [group, later] of laterByGroup) {
-    if ((pendingByGroup.get(group) ?? 0) === 0) for (const step of later) if (step.phase === 1) enqueue(step);
-    if (!later.some((s) => s.phase === 1)) for (const step of later) if (step.phase === 2) enqueue(step);
+  const startable = (): boolean => {
+    for (const [connector, queue] of queues) {
+      if (queue.length > 0 && (perConnector.get(connector) as Slots).available) return true;
+    }
+    return false;
+  };
+  const wantMore = (): boolean =>
+    !exhausted &&
+    failure === undefined &&
+    (buffered < lowWater || (buffered < READ_AHEAD && global.available && !startable()));
+
+  const iterator = input.steps[Symbol.asyncIterator]();
+  const fill = async (): Promise<void> => {
+    if (filling) return;
+    filling = true;
+    try {
+      while (wantMore()) {
+        const next = await iterator.next();
+        if (next.done === true) {
+          exhausted = true;
+          break;
+        }
+        accept(next.value);
+        pump();
+      }
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      filling = false;
+    }
+    pump();
+    checkIdle();
+  };
+
+  function checkIdle(): void {
+    if (running > 0 || filling) return;
+    if (failure !== undefined) {
+      resolveIdle?.();
+      return;
+    }
+    if (!exhausted || buffered > 0) return;
+    // Everything streamed has settled: release what still waits (a group whose
+    // phase-0 count was off), so no step is left behind.
+    let released = false;
+    for (const group of groups.values()) {
+      if (group.stage === 2) continue;
+      if (group.stage === 0) openPhase1(group);
+      else openPhase2(group);
+      released = true;
+    }
+    if (released && buffered > 0) {
+      pump();
+      return;
+    }
+    if (released) {
+      checkIdle();
+      return;
+    }
+    resolveIdle?.();
   }
 
-  const global = new Slots(ctx.concurrency.total);
-  let running = 0;
-  let resolveIdle: (() => void) | undefined;
-  let failure: unknown;
+  const runOne = (held: Held, slots: Slots) => {
+    const step = held.step;
+    global.take();
+    slots.take();
+    running++;
+    const prerequisite = prerequisiteOf(step);
+    withSpan(
+      SPAN_NAMES.step,
+      async (span) => {
+        const result = await runStep(ctx, step, prerequisite);
+        if (result.state === 'failed' && span.isRecording()) {
+          span.setAttribute(ATTR.errorType, result.error?.code ?? 'unverified');
+        }
+        return result;
+      },
+      {
+        attributes: () => ({
+          [ATTR.runId]: ctx.runId,
+          [ATTR.stepId]: step.id,
+          [ATTR.action]: step.action,
+          [ATTR.connectorId]: step.connector,
+        }),
+      },
+    )
+      .then(async (result) => {
+        if (
+          result.outcome !== 'planned' &&
+          result.outcome !== 'scheduled' &&
+          result.outcome !== 'skipped' &&
+          result.outcome !== 'applied' &&
+          result.outcome !== 'already_present' &&
+          step.action !== 'account.create' &&
+          step.action !== 'entitlement.grant'
+        ) {
+          recordRevocation(result.outcome, {
+            connector: step.connector,
+            action: step.action,
+            verified: result.verified,
+          });
+        }
+        auditStep(scope, ctx.connectors[step.connector], step, result);
+        held.result = result;
+        if (step.action === 'account.create') creates.set(step.group, result);
+        await commit(step, result);
+        count(result);
+      })
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => {
+        running--;
+        global.give();
+        slots.give();
+        if (step.phase === 0) settledPhase0(step);
+        else {
+          const group = groups.get(step.group);
+          if (group !== undefined) settledLater(group, held);
+        }
+        pump();
+        if (wantMore()) void fill();
+        checkIdle();
+      });
+  };
 
-  const pump = (): void => {
+  function pump(): void {
     let started = true;
     while (started && global.available && failure === undefined) {
       started = false;
@@ -502,96 +772,75 @@ export async function runSteps(
         if (!global.available) break;
         const slots = perConnector.get(connector) as Slots;
         if (queue.length === 0 || !slots.available) continue;
-        const step = queue.shift() as Step;
+        const held = queue.shift() as Held;
+        buffered--;
         started = true;
-        const kept = previous.get(step.id);
-        if (isFinal(kept)) {
-          void Promise.resolve().then(async () => {
-            results.set(step.id, kept as StepResult);
-            settled++;
-            if (kept?.state === 'done') done++;
-            else escalated++;
-            release(step);
-            pump();
-            if (running === 0 && [...queues.values()].every((q) => q.length === 0)) resolveIdle?.();
-          });
-          continue;
-        }
-        global.take();
-        slots.take();
-        running++;
-        const prerequisite = prerequisiteOf(step);
-        withSpan(
-          SPAN_NAMES.step,
-          async (span) => {
-            const result = await runStep(ctx, step, prerequisite);
-            if (result.state === 'failed' && span.isRecording()) {
-              span.setAttribute(ATTR.errorType, result.error?.code ?? 'unverified');
-            }
-            return result;
-          },
-          {
-            attributes: () => ({
-              [ATTR.runId]: ctx.runId,
-              [ATTR.stepId]: step.id,
-              [ATTR.action]: step.action,
-              [ATTR.connectorId]: step.connector,
-            }),
-          },
-        )
-          .then(async (result) => {
-            if (
-              result.outcome !== 'planned' &&
-              result.outcome !== 'scheduled' &&
-              result.outcome !== 'skipped' &&
-              result.outcome !== 'applied' &&
-              result.outcome !== 'already_present' &&
-              step.action !== 'account.create' &&
-              step.action !== 'entitlement.grant'
-            ) {
-              recordRevocation(result.outcome, {
-                connector: step.connector,
-                action: step.action,
-                verified: result.verified,
-              });
-            }
-            auditStep(scope, ctx.connectors[step.connector], step, result);
-            // The terminal event must be durable before the journal says the step is
-            // finished: a crash in between would otherwise lose it for good (a crash
-            // after the flush replays the same event id instead).
-            if (ctx.audit !== undefined && result.state !== 'planned') await flushAudit();
-            await record(step, result);
-          })
-          .catch((error: unknown) => {
-            failure = error;
-          })
-          .finally(() => {
-            running--;
-            global.give();
-            slots.give();
-            release(step);
-            pump();
-            if (
-              running === 0 &&
-              ([...queues.values()].every((q) => q.length === 0) || failure !== undefined)
-            ) {
-              resolveIdle?.();
-            }
-          });
+        runOne(held, slots);
       }
     }
-  };
+  }
 
+  for (const [name, group] of groups) if ((unsettled.get(name) ?? 0) <= 0) openPhase1(group);
   await new Promise<void>((resolve) => {
     resolveIdle = resolve;
     pump();
-    if (running === 0 && [...queues.values()].every((q) => q.length === 0)) resolve();
+    void fill();
   });
-  // Kept results resolve asynchronously; wait until every step is accounted for.
-  for (let spin = 0; results.size < steps.length && failure === undefined && spin < 1000; spin++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    pump();
+  if (failure !== undefined) {
+    await iterator.return?.(undefined);
+    throw failure;
   }
-  if (failure !== undefined) throw failure;
+  return tally;
+}
+
+/**
+ * Runs a plan's steps with bounded concurrency (overall and per connector),
+ * holding them all in memory: {@link runStepStream} over an array, for small
+ * plans and callers that want every result back. `previous` holds results of a
+ * resumed run: final ones are kept, the rest run again (the ledger makes that
+ * safe).
+ *
+ * @example
+ * ```ts
+ * const results = await runSteps(ctx, plan.steps, new Map());
+ * ```
+ */
+export async function runSteps(
+  ctx: RunStepsContext,
+  steps: readonly Step[],
+  previous: ReadonlyMap<string, StepResult>,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<Map<string, StepResult>> {
+  const results = new Map<string, StepResult>();
+  const later: StepEntry[] = [];
+  const unsettled = new Map<string, number>();
+  for (const step of steps) {
+    const kept = previous.get(step.id);
+    if (isFinalResult(kept)) results.set(step.id, kept);
+    if (step.phase !== 0) {
+      later.push({ step, result: kept });
+      unsettled.set(step.group, 0);
+    }
+  }
+  for (const step of steps) {
+    const pending = unsettled.get(step.group);
+    if (step.phase === 0 && pending !== undefined && !isFinalResult(previous.get(step.id)))
+      unsettled.set(step.group, pending + 1);
+  }
+  async function* entries(): AsyncGenerator<StepEntry> {
+    for (const step of steps) yield { step, result: previous.get(step.id) };
+  }
+  await runStepStream(
+    {
+      ...ctx,
+      onSettledBatch: undefined,
+      onSettled: async (step, result) => {
+        results.set(step.id, result);
+        await ctx.onSettled(step, result);
+      },
+    },
+    { total: steps.length, later, unsettled, steps: entries() },
+    onProgress,
+  );
   return results;
 }

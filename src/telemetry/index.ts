@@ -1,3 +1,4 @@
+export { metricsActive, NON_RECORDING_SPAN, tracingActive } from './active';
 export { instrumentOperation, type OperationTelemetry } from './instrumentOperation';
 export { getInstruments, getTracer, type LifelineInstruments } from './instruments';
 export {

@@ -1,3 +1,4 @@
+import { metricsActive } from './active';
 import { getInstruments } from './instruments';
 import { ATTR } from './names';
 import { safeAttributes } from './safeAttributes';
@@ -22,6 +23,7 @@ export function recordRevocation(
     readonly tenant?: string;
   },
 ): void {
+  if (!metricsActive()) return;
   getInstruments().revocations.add(
     1,
     safeAttributes({

@@ -1,5 +1,6 @@
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { defaultRedactor } from '../audit/createRedactor';
+import { NON_RECORDING_SPAN, tracingActive } from './active';
 import { getTracer } from './instruments';
 import { ATTR, SPAN_EVENTS } from './names';
 import { type AttributeInput, errorType, safeAttributes } from './safeAttributes';
@@ -36,6 +37,10 @@ export function markSpanFailed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
+async function untraced<T>(fn: (span: Span, ctx: Context) => Promise<T> | T, parent: Context): Promise<T> {
+  return fn(NON_RECORDING_SPAN, parent);
+}
+
 /**
  * Runs `fn` inside a new active span named `name`, ends it, and on a thrown
  * error marks it failed (see {@link markSpanFailed}) and rethrows. `fn` also
@@ -55,6 +60,9 @@ export function withSpan<T>(
   options: WithSpanOptions = {},
 ): Promise<T> {
   const parent = options.parent ?? context.active();
+  // No tracer provider and no parent span: the API would hand out a no-op span;
+  // skip the tracer, the active-context switch and the attributes.
+  if (!tracingActive(parent)) return untraced(fn, parent);
   return getTracer().startActiveSpan(
     name,
     { kind: options.kind ?? SpanKind.INTERNAL },

@@ -1,0 +1,143 @@
+/**
+ * A streamed emergency revocation (plan journaled page by page, steps streamed
+ * back from the journal, finished steps journaled in group commits) whose
+ * process is SIGKILLed twice mid-run: `resume(runId)` finishes every step,
+ * no key is revoked twice, the journal says every step is done, and the audit
+ * log has one terminal event per step (a replay after a crash reuses its id).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyAuditLog } from 'lifeline';
+import { sqliteStore } from 'lifeline/stores/sqlite';
+import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const worker = fileURLToPath(new URL('./fixtures/emergencyWorker.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-stream-crash-'));
+const RUN_ID = 'run-crash-emergency';
+const KEYS = 3000;
+const CONCURRENCY = 16;
+
+let target: FakeTarget;
+let keyIds: readonly string[];
+
+beforeAll(async () => {
+  target = await createFakeTarget({ seed: 7107, tenants: [{ id: 'acme', apiVersion: 'v2' }] });
+  keyIds = target.seed('acme', { accounts: KEYS / 2, keysPerAccount: 2 }).keyIds;
+});
+
+afterAll(async () => {
+  await target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const applied = () => target.counters().mutations.applied;
+
+interface Ending {
+  readonly how: 'killed' | 'done';
+  readonly applied: number;
+  readonly report?: { status: string; summary: { total: number; done: number }; stepsOmitted: boolean };
+}
+
+function run(mode: 'start' | 'resume', killAt?: number): Promise<Ending> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', worker], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LIFELINE_CRASH_URL: target.tenantUrl('acme'),
+        LIFELINE_CRASH_TOKEN: target.token('acme'),
+        LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
+        LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
+        LIFELINE_CRASH_RUN_ID: RUN_ID,
+        LIFELINE_CRASH_MODE: mode,
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      err += String(chunk);
+    });
+    const poll =
+      killAt === undefined
+        ? undefined
+        : setInterval(() => {
+            if (applied() >= killAt) child.kill('SIGKILL');
+          }, 3);
+    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(limit);
+      const line = out.split('\n').find((l) => l.startsWith('report '));
+      if (signal === 'SIGKILL' && killAt !== undefined && line === undefined)
+        resolve({ how: 'killed', applied: applied() });
+      else if (code === 0 && line !== undefined)
+        resolve({ how: 'done', applied: applied(), report: JSON.parse(line.slice(7)) });
+      else reject(new Error(`worker (${mode}) exited with ${code ?? signal}: ${err.slice(-3000)}`));
+    });
+  });
+}
+
+describe('a streamed emergency revocation whose process crashes', () => {
+  it('finishes every step exactly once after resume, with the journal and the audit log agreeing', {
+    timeout: 150_000,
+  }, async () => {
+    const endings = [await run('start', 800)];
+    endings.push(await run('resume', (endings[0] as Ending).applied + 900));
+    endings.push(await run('resume'));
+    const trail = endings.map((e) => `${e.how}@${e.applied}`).join(', ');
+    expect(
+      endings.map((e) => e.how),
+      trail,
+    ).toEqual(['killed', 'killed', 'done']);
+    const final = endings[2] as Ending;
+    expect(final.report, trail).toMatchObject({
+      status: 'completed',
+      summary: { total: KEYS, done: KEYS },
+      stepsOmitted: true,
+    });
+
+    // Every key revoked, none twice: steps in flight (or finished but not yet
+    // journaled) at a kill ran again and were answered by the ledger.
+    expect(keyIds.filter((id) => target.effects('key', id, 'acme').applied !== 1)).toEqual([]);
+    expect(target.counters().mutations.applied).toBe(KEYS);
+
+    const store = sqliteStore({ file: join(dir, 'lifeline.db') });
+    try {
+      const states = new Map<string, number>();
+      for await (const step of store.iterateSteps(RUN_ID))
+        states.set(step.status, (states.get(step.status) ?? 0) + 1);
+      expect(Object.fromEntries(states), trail).toEqual({ done: KEYS });
+      expect((await store.getRun(RUN_ID))?.status).toBe('completed');
+    } finally {
+      await store.close();
+    }
+
+    const auditPath = join(dir, 'audit.jsonl');
+    expect(await verifyAuditLog(auditPath), trail).toMatchObject({ ok: true });
+    const terminal = readFileSync(auditPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map(
+        (line) => JSON.parse(line) as { kind: string; event?: { id: string; type: string; stepId?: string } },
+      )
+      .flatMap((record) => (record.kind === 'event' && record.event !== undefined ? [record.event] : []))
+      .filter((e) => e.type === 'step.completed' || e.type === 'step.failed' || e.type === 'step.escalated');
+    const perStep = new Map<string, Set<string>>();
+    for (const e of terminal)
+      perStep.set(e.stepId ?? '', (perStep.get(e.stepId ?? '') ?? new Set()).add(e.id));
+    expect(perStep.size, trail).toBe(KEYS);
+    expect([...perStep.values()].filter((ids) => ids.size > 1)).toEqual([]);
+    // Group commits keep each step's slot until it is journaled: at most the
+    // steps in flight are replayed per crash.
+    expect(terminal.length - KEYS, trail).toBeLessThanOrEqual(2 * CONCURRENCY);
+  });
+});
