@@ -281,11 +281,15 @@ export class SqliteStore extends BaseStore {
     );
   }
 
+  /** The same upsert without RETURNING: a batch needs no rows back. */
+  #upsertStepsSql = `INSERT INTO ${T.steps} (run_id, step_id, status, payload, updated_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, payload = excluded.payload, updated_at = excluded.updated_at`;
+
   protected upsertSteps(steps: readonly StepWrite[], now: number): Promise<void> {
     return this.#run((db) => {
-      const statement = this.#statement(db, this.#upsertStepSql);
+      const statement = this.#statement(db, this.#upsertStepsSql);
       db.transaction(() => {
-        for (const s of steps) statement.get(s.runId, s.stepId, s.status, s.payload, now);
+        for (const s of steps) statement.run(s.runId, s.stepId, s.status, s.payload, now);
       }).immediate();
     });
   }

@@ -526,6 +526,26 @@ export function storeConformanceCases(
         assert.equal(await store.getRun('r1'), undefined);
       },
     ],
+    [
+      'putSteps refuses a whole batch when one step is invalid, writing none of it',
+      async (store) => {
+        const good = { runId: 'rb', stepId: 's1', status: 'pending', payload: { n: 1 } };
+        const bad: unknown[] = [
+          { ...good, stepId: '' },
+          { ...good, status: 'x'.repeat(65) },
+          { stepId: 's2', status: 'pending' },
+          null,
+          { ...good, stepId: 's3', payload: { key: new Secret('s') } },
+        ];
+        for (const step of bad) {
+          await rejectsWith(
+            store.putSteps([good, step] as unknown as Parameters<Store['putSteps']>[0]),
+            'invalid_input',
+          );
+        }
+        assert.equal(await store.getStep('rb', 's1'), undefined);
+      },
+    ],
     // ---- tasks ----------------------------------------------------------------
     [
       'tasks are upserted and listed by kind and status, page by page',
