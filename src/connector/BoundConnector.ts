@@ -26,6 +26,7 @@ import type { CredentialProvider } from './credentials/CredentialProvider';
 import type { BindOptions, ResolvedOperation } from './defineConnector';
 import { instrumentPolicy } from './instrumentPolicy';
 import { noopLogger } from './Logger';
+import { defaultTransport } from './nodeHttpFetch';
 import type { OperationContext } from './OperationContext';
 import { OPERATIONS, type OperationInput, type OperationName, type OperationOutput } from './operations';
 
@@ -207,7 +208,7 @@ export function bindConnector<TConfig, TCapability extends OperationName>(
     const mismatch = versionHeader === undefined ? undefined : new VersionMismatch();
     const fetchFor = (adapter: Adapter | undefined) =>
       createClassifiedFetch({
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        fetch: options.fetch ?? defaultTransport(),
         signal: attempt.signal,
         context,
         inspect:

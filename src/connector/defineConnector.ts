@@ -85,7 +85,11 @@ export interface BindOptions {
   readonly policy?: ExecutionPolicy;
   /** A registry shared across connectors (e.g. by the lifecycle runner); the connector's own by default. */
   readonly registry?: ResilienceRegistry;
-  /** The `fetch` handed to operations (wrapped to classify errors); the global one by default. */
+  /**
+   * The `fetch` handed to operations (wrapped to classify errors). By default a
+   * shared {@link nodeHttpFetch} (keep-alive, buffered responses, redirects not
+   * followed); pass `globalThis.fetch` for the built-in WHATWG fetch.
+   */
   readonly fetch?: typeof globalThis.fetch;
 }
 

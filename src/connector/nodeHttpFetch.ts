@@ -173,3 +173,20 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof global
     });
   };
 }
+
+let shared: typeof globalThis.fetch | undefined;
+
+/**
+ * The transport bound connectors use when their binding names no `fetch`: one
+ * process-wide {@link nodeHttpFetch} (keep-alive agents shared by every
+ * connector; idle sockets do not keep the process alive).
+ *
+ * @example
+ * ```ts
+ * const response = await defaultTransport()('http://127.0.0.1:8080/health');
+ * ```
+ */
+export function defaultTransport(): typeof globalThis.fetch {
+  shared ??= nodeHttpFetch();
+  return shared;
+}

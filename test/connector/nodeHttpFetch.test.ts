@@ -109,4 +109,29 @@ describe('nodeHttpFetch', () => {
       policy.shutdown();
     }
   });
+
+  it('is what a binding without fetch uses; fetch: globalThis.fetch opts back into the built-in one', async () => {
+    const account = target.addAccount('acme', { id: 'acc_default', name: 'd' });
+    const key = target.addKey('acme', account.id).key;
+    const config = { baseUrl: target.tenantUrl('acme'), tenant: 'acme' };
+    const original = globalThis.fetch;
+    let globalCalls = 0;
+    globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+      globalCalls++;
+      return original(...args);
+    }) as typeof fetch;
+    try {
+      const byDefault = acme.with(config, staticCredential(target.token('acme')), { tenant: 'acme' });
+      await byDefault.call('credential.get', { credential: { id: key.id } });
+      expect(globalCalls).toBe(0);
+      const builtin = acme.with(config, staticCredential(target.token('acme')), {
+        tenant: 'acme',
+        fetch: globalThis.fetch,
+      });
+      await builtin.call('credential.get', { credential: { id: key.id } });
+      expect(globalCalls).toBeGreaterThan(0); // the adapter probe and the read
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
 });
