@@ -22,7 +22,7 @@
  *   BENCH_CONCURRENCY=n         steps in flight (default 32)
  *   BENCH_ONLY=a|b              one part only
  *   BENCH_SKIP_BASELINE=1       Lifeline runs only
- *   BENCH_TRANSPORT=fetch|node  the connectors' HTTP client: the built-in fetch (default) or nodeHttpFetch()
+ *   BENCH_TRANSPORT=default|fetch  the connectors' HTTP client: the default (a shared nodeHttpFetch) or the built-in fetch
  *
  * Peak RSS depends on how far V8 lets its old space grow before collecting:
  * most of the peak is garbage, not live data. `node --max-old-space-size=256
@@ -41,7 +41,6 @@ import {
   createResiliencePolicy,
   type LifecycleReport,
   memoryStore,
-  nodeHttpFetch,
   type ResiliencePolicy,
   type Store,
   staticCredential,
@@ -203,9 +202,9 @@ function policyFor(name: string, rate: number | undefined): ResiliencePolicy {
   });
 }
 
-/** BENCH_TRANSPORT=node binds with `nodeHttpFetch()` instead of the built-in fetch (both runs). */
-const TRANSPORT = process.env.BENCH_TRANSPORT === 'node' ? 'node' : 'fetch';
-const transport = TRANSPORT === 'node' ? nodeHttpFetch() : undefined;
+/** BENCH_TRANSPORT=fetch binds with the built-in fetch instead of the default transport (both runs). */
+const TRANSPORT = process.env.BENCH_TRANSPORT === 'fetch' ? 'fetch' : 'default (nodeHttpFetch)';
+const transport = TRANSPORT === 'fetch' ? globalThis.fetch : undefined;
 
 function bind(seeded: Seeded, tenant: string, policy: ResiliencePolicy): BoundConnector {
   return acme.with({ baseUrl: seeded.url, tenant, pageSize: 1000 }, staticCredential(seeded.token), {
