@@ -1,3 +1,4 @@
+import { takeBufferedBody } from '../connector/BufferedResponse';
 import { classifyNetworkError, SchemaDriftError } from '../errors';
 import { FORBIDDEN_KEYS } from '../model';
 
@@ -62,6 +63,17 @@ export async function readJsonBody(response: Response, options: ReadJsonBodyOpti
     await response.body?.cancel().catch(() => undefined);
     throw drift(`The target's body of ${declared} bytes exceeds the ${maxBytes}-byte limit.`);
   }
+  // A body the transport already holds (nodeHttpFetch): no stream to read.
+  const buffered = takeBufferedBody(response);
+  if (buffered !== undefined) {
+    if (buffered === null || buffered.byteLength === 0) return undefined;
+    if (buffered.byteLength > maxBytes) throw drift(`The target's body exceeds the ${maxBytes}-byte limit.`);
+    return parseJson(
+      Buffer.from(buffered.buffer, buffered.byteOffset, buffered.byteLength).toString('utf8'),
+      buffered.byteLength,
+      maxDepth,
+    );
+  }
   if (response.body === null) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -82,7 +94,10 @@ export async function readJsonBody(response: Response, options: ReadJsonBodyOpti
     throw classifyNetworkError(error);
   }
   if (size === 0) return undefined;
-  const text = Buffer.concat(chunks, size).toString('utf8');
+  return parseJson(Buffer.concat(chunks, size).toString('utf8'), size, maxDepth);
+}
+
+function parseJson(text: string, size: number, maxDepth: number): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);

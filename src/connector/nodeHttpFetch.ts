@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { formatIssues, InvalidInputError, issuesFromZod } from '../errors';
+import { BufferedResponse } from './BufferedResponse';
 
 /** Options of {@link nodeHttpFetch}. */
 export interface NodeHttpFetchOptions {
@@ -149,11 +150,14 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof global
                 pairs.push([raw[i] as string, raw[i + 1] as string]);
               try {
                 resolve(
-                  new Response(NO_BODY.has(status) || size === 0 ? null : Buffer.concat(chunks, size), {
-                    status,
-                    statusText: response.statusMessage ?? '',
-                    headers: pairs,
-                  }),
+                  BufferedResponse.of(
+                    NO_BODY.has(status) || size === 0
+                      ? null
+                      : chunks.length === 1
+                        ? (chunks[0] as Buffer)
+                        : Buffer.concat(chunks, size),
+                    { status, statusText: response.statusMessage ?? '', headers: pairs },
+                  ),
                 );
               } catch (error) {
                 reject(error);
