@@ -5,7 +5,6 @@
  * was applied twice (the fake target's side-effect counters), and the audit
  * chain verifies with one terminal event per step.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +14,9 @@ import { verifyAuditLog } from 'lifeline';
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
 
 const worker = fileURLToPath(new URL('./fixtures/offboardWorker.ts', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-lifecycle-crash-'));
 const RUN_ID = 'run-crash-offboard';
 /** 4,997 key revocations + 1 group removal + 1 session revocation + 1 disable. */
@@ -57,58 +56,22 @@ function prng(seed: number): () => number {
 
 const applied = () => target.counters().mutations.applied;
 
-interface Ending {
-  readonly how: 'killed' | 'done';
-  /** Effects the target had applied when the worker ended. */
-  readonly applied: number;
-  readonly report?: { status: string; summary: { total: number; done: number; escalated: number } };
-}
+type Ending = WorkerEnding<Report>;
+type Report = { status: string; summary: { total: number; done: number; escalated: number } };
 
-/**
- * Runs the worker. With `killAt`, SIGKILLs it once the target has applied that
- * many effects in total (polled every few ms, so the kill lands while steps are
- * in flight). Every wait is bounded.
- */
-function run(mode: 'start' | 'resume', killAt?: number): Promise<Ending> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        LIFELINE_CRASH_URL: target.tenantUrl('acme'),
-        LIFELINE_CRASH_TOKEN: target.token('acme'),
-        LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
-        LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
-        LIFELINE_CRASH_RUN_ID: RUN_ID,
-        LIFELINE_CRASH_MODE: mode,
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      err += String(chunk);
-    });
-    const poll =
-      killAt === undefined
-        ? undefined
-        : setInterval(() => {
-            if (applied() >= killAt) child.kill('SIGKILL');
-          }, 3);
-    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(limit);
-      const line = out.split('\n').find((l) => l.startsWith('report '));
-      if (signal === 'SIGKILL' && killAt !== undefined && line === undefined)
-        resolve({ how: 'killed', applied: applied() });
-      else if (code === 0 && line !== undefined)
-        resolve({ how: 'done', applied: applied(), report: JSON.parse(line.slice(7)) });
-      else reject(new Error(`worker (${mode}) exited with ${code ?? signal}: ${err.slice(-3000)}`));
-    });
+function run(mode: 'start' | 'resume', killAt?: number) {
+  return runWorker<Report>({
+    worker,
+    applied,
+    ...(killAt === undefined ? {} : { killAt }),
+    env: {
+      LIFELINE_CRASH_URL: target.tenantUrl('acme'),
+      LIFELINE_CRASH_TOKEN: target.token('acme'),
+      LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
+      LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
+      LIFELINE_CRASH_RUN_ID: RUN_ID,
+      LIFELINE_CRASH_MODE: mode,
+    },
   });
 }
 
