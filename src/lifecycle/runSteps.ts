@@ -154,6 +154,25 @@ function revokeOptionsOf(ctx: RunStepsContext): RevokeOptions {
 }
 
 /** Runs one step to a final state: verified, escalated with a receipt, or failed. */
+/** The result of a verified step: `done`. */
+function done(
+  base: Pick<StepResult, 'stepId' | 'connector' | 'action' | 'objectId' | 'label'>,
+  started: number,
+  outcome: StepResult['outcome'],
+  attempts: number,
+  extra: Partial<StepResult>,
+): StepResult {
+  return {
+    ...base,
+    ...extra,
+    state: 'done',
+    outcome,
+    verified: true,
+    attempts,
+    durationMs: Date.now() - started,
+  };
+}
+
 async function runStep(
   ctx: RunStepsContext,
   step: Step,
@@ -224,15 +243,7 @@ async function runStep(
         ...(adapterVersion === undefined ? {} : { adapterVersion }),
       };
       if (isFinished(outcome)) {
-        return {
-          ...base,
-          ...extra,
-          state: 'done',
-          outcome: outcome.status,
-          verified: true,
-          attempts,
-          durationMs: Date.now() - started,
-        };
+        return done(base, started, outcome.status, attempts, extra);
       }
       failure = outcomeFailure(outcome);
       if (outcome.error !== undefined && (await backoff.retry(outcome.error.code))) continue;
@@ -358,15 +369,7 @@ async function runAccessStep(
             }),
       };
       if (outcome.status !== 'failed' && outcome.verified) {
-        return {
-          ...base,
-          ...extra,
-          state: 'done',
-          outcome: outcome.status,
-          verified: true,
-          attempts,
-          durationMs: Date.now() - started,
-        };
+        return done(base, started, outcome.status, attempts, extra);
       }
       failure = outcomeFailure(outcome);
       if (outcome.error?.retryable === true && (await backoff.retry(outcome.error.code))) continue;
