@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod, PermanentError } from '../errors';
-import { type Account, Attributes, formatObjectRef, Id, Identity } from '../model';
+import { type Account, Attributes, Id, Identity } from '../model';
+import { ledgerKey } from '../revocation/idempotencyKey';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
@@ -92,7 +93,7 @@ export async function createAccount(
   const { store, signal } = options;
   const callOptions = signal === undefined ? {} : { signal };
   const ref = { connector: bound.id, tenant: bound.tenant, kind: 'account' as const, id: username };
-  const key = `${formatObjectRef(ref)}#account.create@${encodeURIComponent(options.eventId)}`;
+  const key = ledgerKey(ref, 'account.create', options.eventId);
   const fingerprint = accessFingerprint(['account.create', bound.id, bound.tenant, username, identity.id]);
   const base = { action: 'account.create' as const, key, attempts: 0 };
 

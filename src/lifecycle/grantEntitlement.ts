@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
-import { type Entitlement, EntitlementKind, formatObjectRef, Id } from '../model';
+import { type Entitlement, EntitlementKind, Id } from '../model';
+import { ledgerKey } from '../revocation/idempotencyKey';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
@@ -82,7 +83,7 @@ export async function grantEntitlement(
     kind: 'entitlement' as const,
     id: `${account.id}/${entitlement.id}`,
   };
-  const key = `${formatObjectRef(ref)}#entitlement.grant@${encodeURIComponent(options.eventId)}`;
+  const key = ledgerKey(ref, 'entitlement.grant', options.eventId);
   const fingerprint = accessFingerprint([
     'entitlement.grant',
     bound.id,

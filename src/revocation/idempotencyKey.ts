@@ -15,6 +15,21 @@ import type { RevocationAction, RevocationTarget } from './RevocationTarget';
  * ```
  */
 export function revocationKey(ref: ObjectRef, action: RevocationAction, eventId: string): string {
+  return ledgerKey(ref, action, eventId);
+}
+
+/**
+ * The ledger key of any lifecycle action on one object for one event,
+ * `connector/tenant/kind/id#action@eventId`: revocations, account creates and
+ * grants share the format.
+ *
+ * @example
+ * ```ts
+ * ledgerKey({ connector: 'acme', tenant: 't1', kind: 'account', id: 'svc-ci' }, 'account.create', 'evt-9');
+ * // 'acme/t1/account/svc-ci#account.create@evt-9'
+ * ```
+ */
+export function ledgerKey(ref: ObjectRef, action: string, eventId: string): string {
   // One flat string (join), not a tree of concatenations: the ledger keeps every key.
   return [formatObjectRef(ref), '#', action, '@', encodePart(eventId)].join('');
 }

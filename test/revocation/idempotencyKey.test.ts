@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { revocationFingerprint, revocationKey } from '../../src/revocation';
+import { ledgerKey } from '../../src/revocation/idempotencyKey';
 
 describe('revocationFingerprint', () => {
   const base = { kind: 'credential', credential: { id: 'k_1', accountId: 'u_1' } } as const;
@@ -73,5 +74,13 @@ describe('revocationKey', () => {
     ).toBe(
       `${encodeURIComponent('ac me')}/-/credential/${encodeURIComponent('a/b#c@d')}#credential.revoke@${encodeURIComponent('évt 9/10')}`,
     );
+  });
+});
+
+describe('ledgerKey', () => {
+  it('is the format every lifecycle action shares, encoding as revocationKey does', () => {
+    const ref = { connector: 'acme', tenant: 't1', kind: 'account', id: 'svc ci' } as const;
+    expect(ledgerKey(ref, 'account.create', 'evt/9')).toBe('acme/t1/account/svc%20ci#account.create@evt%2F9');
+    expect(ledgerKey(ref, 'account.disable', 'evt/9')).toBe(revocationKey(ref, 'account.disable', 'evt/9'));
   });
 });
