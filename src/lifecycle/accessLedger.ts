@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import {
@@ -11,6 +11,7 @@ import {
   PermanentError,
 } from '../errors';
 import { sleep } from '../resilience/sleep';
+import { LedgerCallShape, PROCESS_OWNER } from '../revocation/revoke';
 import { scrub } from '../revocation/scrub';
 import { VerifyOptionsShape } from '../revocation/verifyRevocation';
 import type { JsonValue } from '../stores/json';
@@ -36,18 +37,7 @@ export interface AccessOptions {
 }
 
 const OptionsSchema = z.object({
-  store: z.custom<Store>(
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { begin?: unknown }).begin === 'function' &&
-      typeof (value as { complete?: unknown }).complete === 'function',
-    'must be a Store (memoryStore(), sqliteStore(), postgresStore())',
-  ),
-  eventId: z.string().min(1).max(512),
-  owner: z.string().min(1).max(256).optional(),
-  leaseMs: z.int().min(100).max(86_400_000).optional(),
-  maxWaitMs: z.int().min(0).max(86_400_000).optional(),
+  ...LedgerCallShape,
   verify: z
     .union([
       z.literal(false),
@@ -58,10 +48,8 @@ const OptionsSchema = z.object({
       }),
     ])
     .optional(),
-  signal: z.instanceof(AbortSignal).optional(),
 });
 
-const PROCESS_OWNER = `worker-${randomUUID()}`;
 const CODES: ReadonlySet<string> = new Set<string>(ERROR_CODES);
 
 /**

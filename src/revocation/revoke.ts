@@ -53,13 +53,19 @@ export interface RevokeOptions {
   readonly signal?: AbortSignal;
 }
 
-const PROCESS_OWNER = `worker-${randomUUID()}`;
+/** This process's default lease owner, shared by every ledger-backed action. */
+export const PROCESS_OWNER = `worker-${randomUUID()}`;
 const NO_OPTIONS: VerifyOptions = Object.freeze({});
 const NO_CALL_OPTIONS = Object.freeze({});
 
 const VerifyObject = z.object(VerifyOptionsShape, { error: 'must be false or verify options' });
 
-const Options = z.object({
+/**
+ * The options every ledger-backed action shares (`revoke`, and the lifecycle's
+ * account creates and grants): the store, the event, lease owner and timings,
+ * and the caller's signal.
+ */
+export const LedgerCallShape = {
   store: z.custom<Store>(
     (value) =>
       typeof value === 'object' &&
@@ -70,10 +76,15 @@ const Options = z.object({
     'must be a Store (memoryStore(), sqliteStore(), postgresStore())',
   ),
   eventId: z.string().min(1).max(512),
-  idempotencyKey: z.string().min(1).max(2048).optional(),
   owner: z.string().min(1).max(256).optional(),
   leaseMs: z.int().min(100).max(86_400_000).optional(),
   maxWaitMs: z.int().min(0).max(86_400_000).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+};
+
+const Options = z.object({
+  ...LedgerCallShape,
+  idempotencyKey: z.string().min(1).max(2048).optional(),
   // `false`, or verify options whose errors name their field (a union would only say "verify").
   verify: z
     .unknown()
@@ -85,7 +96,6 @@ const Options = z.object({
       for (const issue of parsed.error.issues)
         ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     }),
-  signal: z.instanceof(AbortSignal).optional(),
 });
 
 /**
