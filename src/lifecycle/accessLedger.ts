@@ -10,6 +10,7 @@ import {
   issuesFromZod,
   PermanentError,
 } from '../errors';
+import { isoNow } from '../model/isoNow';
 import { sleep } from '../resilience/sleep';
 import { LedgerCallShape, PROCESS_OWNER } from '../revocation/revoke';
 import { scrub } from '../revocation/scrub';
@@ -103,7 +104,7 @@ type Base = Pick<AccessOutcome, 'action' | 'key' | 'attempts'>;
  * ```
  */
 export function notAcquired(begun: Exclude<BeginResult, { status: 'acquired' }>, base: Base): AccessResult {
-  const at = new Date().toISOString();
+  const at = isoNow();
   switch (begun.status) {
     case 'completed': {
       const parsed = AccessOutcome.safeParse(begun.outcome);
@@ -173,7 +174,7 @@ export async function recordAccessFailure(
     status: 'failed',
     verified: false,
     error: { code: error.code, message, retryable: !permanent },
-    at: new Date().toISOString(),
+    at: isoNow(),
     replayed: false,
   };
 }
@@ -221,7 +222,7 @@ export async function readBackPresent(
       return {
         method,
         observed: present ? 'present' : 'missing',
-        at: new Date().toISOString(),
+        at: isoNow(),
         checks,
         ...(bound.adapterVersion === undefined ? {} : { adapterVersion: bound.adapterVersion }),
       };

@@ -3,6 +3,7 @@ import type { AuditEmitter } from '../audit/createAuditEmitter';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import type { Identity, LifecycleEvent } from '../model';
+import { isoNow } from '../model/isoNow';
 import { objectIdOf, type Step, type StepResult } from './Step';
 
 /** The run-wide facts every audit event of a run repeats. */
@@ -120,7 +121,7 @@ export function auditStep(
         : {
             evidence: {
               method: evidence?.method ?? 'fallback',
-              checkedAt: evidence?.at ?? new Date().toISOString(),
+              checkedAt: evidence?.at ?? isoNow(),
               ...(result.adapterVersion === undefined ? {} : { adapterVersion: result.adapterVersion }),
               ...(evidence === undefined
                 ? {}

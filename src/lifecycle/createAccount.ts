@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod, PermanentError } from '../errors';
 import { type Account, Attributes, Id, Identity } from '../model';
+import { isoNow } from '../model/isoNow';
 import { ledgerKey } from '../revocation/idempotencyKey';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
@@ -129,7 +130,7 @@ export async function createAccount(
         : {
             method: 'none',
             observed: 'unknown',
-            at: new Date().toISOString(),
+            at: isoNow(),
             checks: 0,
             detail: `connector ${bound.id} has no account.get to read the account back`,
           };
@@ -139,7 +140,7 @@ export async function createAccount(
       evidence = {
         method: 'read_back',
         observed: 'unknown',
-        at: new Date().toISOString(),
+        at: isoNow(),
         checks: 1,
         detail,
       };
@@ -150,7 +151,7 @@ export async function createAccount(
       verified: evidence?.observed === 'present',
       account: created,
       ...(evidence === undefined ? {} : { evidence }),
-      at: new Date().toISOString(),
+      at: isoNow(),
     });
   };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
 import { type Entitlement, EntitlementKind, Id } from '../model';
+import { isoNow } from '../model/isoNow';
 import { ledgerKey } from '../revocation/idempotencyKey';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
@@ -132,6 +133,6 @@ export async function grantEntitlement(
     status,
     verified: evidence?.observed === 'present',
     ...(evidence === undefined ? {} : { evidence }),
-    at: new Date().toISOString(),
+    at: isoNow(),
   });
 }
