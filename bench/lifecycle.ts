@@ -28,12 +28,10 @@
  * most of the peak is garbage, not live data. `node --max-old-space-size=256
  * --import tsx bench/lifecycle.ts` shows the figure with a bounded heap.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import {
   type BoundConnector,
@@ -48,6 +46,8 @@ import {
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { acme } from '../examples/acme';
+import { pool } from './support/pool';
+import { TargetProcess } from './support/targetProcess';
 
 const RATE = 2000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -130,38 +130,6 @@ async function runTarget(): Promise<void> {
   send({ ready: true });
 }
 
-class TargetProcess {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, (value: unknown) => void>();
-  #next = 0;
-  readonly ready: Promise<void>;
-
-  constructor() {
-    this.#child = fork(fileURLToPath(import.meta.url), ['--target'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.#child.once('exit', (code) => reject(new Error(`target process exited with ${code}`)));
-      this.#child.on('message', (message: { id?: number; result?: unknown; ready?: boolean }) => {
-        if (message.ready === true) resolve();
-        else if (message.id !== undefined) {
-          this.#pending.get(message.id)?.(message.result);
-          this.#pending.delete(message.id);
-        }
-      });
-    });
-  }
-
-  request<T>(op: string, args: { tenant?: string; count?: number; rate?: number } = {}): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve) => {
-      this.#pending.set(id, resolve as (value: unknown) => void);
-      this.#child.send({ id, op, ...args });
-    });
-  }
-}
-
 // ---- parent: the clients ----------------------------------------------------
 
 /** Samples this process's RSS every 100 ms; `peak` since the last `reset`. */
@@ -239,7 +207,7 @@ async function gc(): Promise<void> {
 }
 
 async function runLifecycle(
-  target: TargetProcess,
+  target: TargetProcess<true>,
   rss: RssSampler,
   tenant: string,
   count: number,
@@ -301,25 +269,8 @@ async function runLifecycle(
   };
 }
 
-/** Runs `each` over `items` with `workers` concurrent loops. */
-async function pool<T>(
-  items: readonly T[],
-  workers: number,
-  each: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await each(item);
-      }
-    }),
-  );
-}
-
 async function runBaseline(
-  target: TargetProcess,
+  target: TargetProcess<true>,
   rss: RssSampler,
   tenant: string,
   count: number,
@@ -405,7 +356,7 @@ function print(result: RunResult, floorRate?: number): void {
 }
 
 async function main(steps: number, rateLimitedSteps: number): Promise<void> {
-  const target = new TargetProcess();
+  const target = new TargetProcess<true>(import.meta.url, ['--target']);
   await target.ready;
   const rss = new RssSampler();
   console.log(

@@ -23,6 +23,7 @@ import { createResiliencePolicy, memoryStore, revoke, staticCredential } from 'l
 import { createFakeTarget } from 'lifeline/testing';
 import pRetry, { AbortError } from 'p-retry';
 import { createAcmeConnector } from '../examples/acme';
+import { pool } from './support/pool';
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const WORKERS = 50;
@@ -44,20 +45,6 @@ const keysOf = (tenant: string) =>
     .keyIds.slice(0, COUNT)
     .map((id) => ({ id, accountId: target.state.key(tenant, id)?.accountId ?? '' }));
 const keys = { lifeline: keysOf('lifeline'), naive: keysOf('naive'), naive2: keysOf('naive2') };
-
-/** Runs `each` over `items` with `workers` concurrent loops. */
-async function pool<T>(
-  items: readonly T[],
-  workers: number,
-  each: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < items.length) await each(items[next++] as T);
-    }),
-  );
-}
 
 // ---- Lifeline -----------------------------------------------------------------
 

@@ -21,9 +21,7 @@
  *   BENCH_SKIP_NAIVE=1     Lifeline only
  *   BENCH_NO_TIMEOUT=1     Lifeline without the per-attempt timeout (no AbortSignal per request)
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import {
   createResiliencePolicy,
   memoryStore,
@@ -34,6 +32,8 @@ import {
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import pRetry, { AbortError } from 'p-retry';
 import { createAcmeConnector } from '../examples/acme';
+import { pool } from './support/pool';
+import { TargetProcess } from './support/targetProcess';
 
 const LIMIT_PER_SECOND = 1000;
 /** `BENCH_VIA=call`: `bound.call('credential.revoke')` without the ledger, to separate the policy's cost from `revoke()`'s. */
@@ -115,55 +115,6 @@ async function runTarget(count: number): Promise<void> {
 
 // ---- parent: the clients ----------------------------------------------------
 
-class TargetProcess {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, (value: unknown) => void>();
-  #next = 0;
-  readonly ready: Promise<Ready>;
-
-  constructor(count: number) {
-    this.#child = fork(fileURLToPath(import.meta.url), ['--target', String(count)], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.#child.once('exit', (code) => reject(new Error(`target process exited with ${code}`)));
-      this.#child.on('message', (message: { id?: number; result?: unknown; ready?: Ready }) => {
-        if (message.ready !== undefined) resolve(message.ready);
-        else if (message.id !== undefined) {
-          this.#pending.get(message.id)?.(message.result);
-          this.#pending.delete(message.id);
-        }
-      });
-    });
-  }
-
-  request<T>(op: string, tenant?: Tenant): Promise<T> {
-    const id = this.#next++;
-    return new Promise<T>((resolve) => {
-      this.#pending.set(id, resolve as (value: unknown) => void);
-      this.#child.send({ id, op, tenant });
-    });
-  }
-}
-
-/** Runs `each` over `items` with `workers` concurrent loops. */
-async function pool<T>(
-  items: readonly T[],
-  workers: number,
-  each: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await each(item);
-      }
-    }),
-  );
-}
-
 interface RunResult {
   readonly name: string;
   readonly wallMs: number;
@@ -172,7 +123,7 @@ interface RunResult {
   readonly note: string;
 }
 
-async function runLifeline(target: TargetProcess, ready: Ready): Promise<RunResult> {
+async function runLifeline(target: TargetProcess<Ready>, ready: Ready): Promise<RunResult> {
   const keys = ready.keys.lifeline;
   // perSecond = the target's documented limit. The target's bucket holds one
   // second of burst, which absorbs our pacing jitter, so no margin is needed.
@@ -216,7 +167,7 @@ async function runLifeline(target: TargetProcess, ready: Ready): Promise<RunResu
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   const counters = await target.request<Counters>('counters');
-  const check = await target.request<Check>('check', 'lifeline');
+  const check = await target.request<Check>('check', { tenant: 'lifeline' });
   policy.shutdown();
   const cpuPerRequest = (cpu.user + cpu.system) / 1000 / counters.requests;
   return {
@@ -228,7 +179,7 @@ async function runLifeline(target: TargetProcess, ready: Ready): Promise<RunResu
   };
 }
 
-async function runNaive(target: TargetProcess, ready: Ready, capMs: number): Promise<RunResult> {
+async function runNaive(target: TargetProcess<Ready>, ready: Ready, capMs: number): Promise<RunResult> {
   const keys = ready.keys.naive;
   const base = `${ready.url}/t/naive`;
   const headers = { authorization: `Bearer ${ready.tokens.naive}` };
@@ -270,7 +221,7 @@ async function runNaive(target: TargetProcess, ready: Ready, capMs: number): Pro
   const cpu = process.cpuUsage(cpuBefore);
   const counters = await target.request<Counters>('counters');
   const cpuPerRequest = (cpu.user + cpu.system) / 1000 / counters.requests;
-  const check = await target.request<Check>('check', 'naive');
+  const check = await target.request<Check>('check', { tenant: 'naive' });
   return {
     name: 'naive (50 workers, p-retry defaults, no rate limit)',
     wallMs,
@@ -300,7 +251,7 @@ function report(result: RunResult, count: number): void {
 }
 
 async function main(count: number): Promise<void> {
-  const target = new TargetProcess(count);
+  const target = new TargetProcess<Ready>(import.meta.url, ['--target', String(count)]);
   const ready = await target.ready;
   console.log(
     `rate-limited: ${count.toLocaleString()} revocations per client against a fake target enforcing ${LIMIT_PER_SECOND} req/s (Node ${process.version})`,
