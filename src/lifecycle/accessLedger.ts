@@ -15,6 +15,7 @@ import { sleep } from '../resilience/sleep';
 import { LedgerCallShape, PROCESS_OWNER } from '../revocation/revoke';
 import { scrub } from '../revocation/scrub';
 import { VerifyOptionsShape } from '../revocation/verifyRevocation';
+import { beginOrWait } from '../stores/beginOrWait';
 import type { JsonValue } from '../stores/json';
 import type { BeginResult, Store } from '../stores/Store';
 import { type AccessEvidence, AccessOutcome, type AccessResult } from './AccessOutcome';
@@ -94,6 +95,31 @@ export function accessFingerprint(fields: readonly (string | null)[]): string {
 }
 
 type Base = Pick<AccessOutcome, 'action' | 'key' | 'attempts'>;
+
+/**
+ * Begins an access action in the ledger (waiting for another worker's lease up
+ * to `maxWaitMs`): either the attempt to make (`attempted`, with the ledger's
+ * attempt count) or, for a key that was not acquired, its `result`.
+ *
+ * @example
+ * ```ts
+ * const begun = await beginAccess(store, 'entitlement.grant', key, fingerprint, leases, signal);
+ * if ('result' in begun) return begun.result;
+ * ```
+ */
+export async function beginAccess(
+  store: Store,
+  action: Base['action'],
+  key: string,
+  fingerprint: string,
+  leases: { readonly owner: string; readonly leaseMs: number; readonly maxWaitMs: number },
+  signal: AbortSignal | undefined,
+): Promise<{ readonly attempted: Base } | { readonly result: AccessResult }> {
+  const base = { action, key, attempts: 0 };
+  const begun = await beginOrWait(store, key, fingerprint, { ...leases, signal, operation: 'access' });
+  if (begun.status !== 'acquired') return { result: notAcquired(begun, base) };
+  return { attempted: { ...base, attempts: begun.record.attempts } };
+}
 
 /**
  * The outcome for a key that is not `acquired`: replayed, remembered failure, or held elsewhere.

@@ -4,13 +4,12 @@ import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod, Perman
 import { type Account, Attributes, Id, Identity } from '../model';
 import { isoNow } from '../model/isoNow';
 import { ledgerKey } from '../revocation/idempotencyKey';
-import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
   type AccessOptions,
   accessFingerprint,
+  beginAccess,
   completeAccess,
-  notAcquired,
   parseAccessOptions,
   readBackPresent,
   recordAccessFailure,
@@ -96,20 +95,20 @@ export async function createAccount(
   const ref = { connector: bound.id, tenant: bound.tenant, kind: 'account' as const, id: username };
   const key = ledgerKey(ref, 'account.create', options.eventId);
   const fingerprint = accessFingerprint(['account.create', bound.id, bound.tenant, username, identity.id]);
-  const base = { action: 'account.create' as const, key, attempts: 0 };
 
   // An `in_progress` record that we can acquire is an interrupted attempt whose
   // create may have reached the target. (Safe failures are recorded as `failed`.)
   const prior = await store.get(key, callOptions);
-  const begun = await beginOrWait(store, key, fingerprint, {
-    owner,
-    leaseMs,
-    maxWaitMs,
+  const begun = await beginAccess(
+    store,
+    'account.create',
+    key,
+    fingerprint,
+    { owner, leaseMs, maxWaitMs },
     signal,
-    operation: 'access',
-  });
-  if (begun.status !== 'acquired') return notAcquired(begun, base);
-  const attempted = { ...base, attempts: begun.record.attempts };
+  );
+  if ('result' in begun) return begun.result;
+  const { attempted } = begun;
 
   const verifyAndComplete = async (account: Account, status: 'applied' | 'already_present') => {
     const created = {

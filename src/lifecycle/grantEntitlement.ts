@@ -4,13 +4,12 @@ import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from 
 import { type Entitlement, EntitlementKind, Id } from '../model';
 import { isoNow } from '../model/isoNow';
 import { ledgerKey } from '../revocation/idempotencyKey';
-import { beginOrWait } from '../stores/beginOrWait';
 import type { AccessResult } from './AccessOutcome';
 import {
   type AccessOptions,
   accessFingerprint,
+  beginAccess,
   completeAccess,
-  notAcquired,
   parseAccessOptions,
   readBackPresent,
   recordAccessFailure,
@@ -94,16 +93,16 @@ export async function grantEntitlement(
     entitlement.id,
     entitlement.kind ?? null,
   ]);
-  const base = { action: 'entitlement.grant' as const, key, attempts: 0 };
-  const begun = await beginOrWait(store, key, fingerprint, {
-    owner,
-    leaseMs,
-    maxWaitMs,
+  const begun = await beginAccess(
+    store,
+    'entitlement.grant',
+    key,
+    fingerprint,
+    { owner, leaseMs, maxWaitMs },
     signal,
-    operation: 'access',
-  });
-  if (begun.status !== 'acquired') return notAcquired(begun, base);
-  const attempted = { ...base, attempts: begun.record.attempts };
+  );
+  if ('result' in begun) return begun.result;
+  const { attempted } = begun;
 
   let status: 'applied' | 'already_present' = 'applied';
   try {
