@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TransientError } from '../errors';
+import { attemptOf } from './AttemptOptions';
 import { abortError } from './abortError';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
@@ -100,7 +101,7 @@ export class BulkheadPolicy implements ExecutionPolicy {
   }
 
   execute<T>(fn: (attempt: AttemptContext) => Promise<T>, options: ExecuteOptions): Promise<T> {
-    const context: AttemptContext = { signal: options.signal, attempt: options.attempt ?? 1 };
+    const context = attemptOf(options);
     // A free slot implies an empty queue: release hands slots to waiters directly.
     if (this.#active < this.#max) {
       this.#active++;

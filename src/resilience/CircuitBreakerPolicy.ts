@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { z } from 'zod';
 import { CircuitOpenError, isLifelineError } from '../errors';
+import { attemptOf } from './AttemptOptions';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
 import { isLocalRejection } from './localRejection';
@@ -258,7 +259,7 @@ export class CircuitBreakerPolicy implements ExecutionPolicy {
   execute<T>(fn: (attempt: AttemptContext) => Promise<T>, options: ExecuteOptions): Promise<T> {
     const breaker = this.#breaker;
     if (!breaker.closed && !breaker.pendingClose) return Promise.reject(this.#rejection(options.operation));
-    return breaker.fire(fn, { signal: options.signal, attempt: options.attempt ?? 1 }) as Promise<T>;
+    return breaker.fire(fn, attemptOf(options)) as Promise<T>;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLifelineError } from '../errors';
+import { attemptOf } from './AttemptOptions';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
 import { parseOptions } from './parseOptions';
@@ -118,7 +119,7 @@ export class RateLimitPolicy implements ExecutionPolicy {
   execute<T>(fn: (attempt: AttemptContext) => Promise<T>, options: ExecuteOptions): Promise<T> {
     const now = Date.now();
     const at = this.#reserve(now);
-    const context: AttemptContext = { signal: options.signal, attempt: options.attempt ?? 1 };
+    const context = attemptOf(options);
     if (at <= now) return this.#run(fn, context);
     return this.#waitThenRun(fn, context, options.operation, now, at);
   }

@@ -1,6 +1,7 @@
 import pRetry, { type Options as PRetryOptions, type RetryContext } from 'p-retry';
 import { z } from 'zod';
 import { classifyNetworkError, type LifelineError } from '../errors';
+import { AttemptOptions } from './AttemptOptions';
 import { abortError } from './abortError';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
@@ -197,7 +198,7 @@ export class RetryPolicy implements ExecutionPolicy {
     const startedAt = Date.now();
     let first: Promise<T>;
     try {
-      first = fn({ signal, attempt: 1 });
+      first = fn(new AttemptOptions(options, signal, 1));
     } catch (error) {
       first = Promise.reject(error);
     }

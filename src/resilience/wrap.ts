@@ -1,3 +1,4 @@
+import { AttemptOptions } from './AttemptOptions';
 import {
   type AttemptContext,
   directPolicy,
@@ -14,13 +15,13 @@ type Run<T> = (attempt: AttemptContext) => Promise<T>;
  */
 function link<T>(policy: ExecutionPolicy, next: Run<T>, options: ExecuteOptions): Run<T> {
   return (attempt) =>
-    policy.execute(next, {
-      signal: attempt.signal,
-      attempt: attempt.attempt,
-      idempotent: options.idempotent,
-      operation: options.operation,
-      deadline: options.deadline,
-    });
+    policy.execute(
+      next,
+      // A built-in policy's context already is this attempt's options; a custom one's is copied.
+      attempt instanceof AttemptOptions
+        ? attempt
+        : new AttemptOptions(options, attempt.signal, attempt.attempt),
+    );
 }
 
 /**

@@ -2,11 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyHttp, InvalidInputError, TransientError } from '../../src/errors';
 import {
   type AttemptContext,
+  BulkheadPolicy,
   createResiliencePolicy,
+  type ExecuteOptions,
   type ExecutionPolicy,
+  RateLimitPolicy,
   type ResilienceEvent,
   type ResiliencePolicy,
   ResilienceRegistry,
+  RetryPolicy,
   wrap,
 } from '../../src/resilience';
 import { deferred, idempotent, nonIdempotent, observe, scripted, useFakeClock } from './helpers';
@@ -42,6 +46,40 @@ describe('wrap', () => {
     expect(order).toEqual(['a:1', 'b:2', 'c:3']);
     expect(seen).toEqual([{ signal: undefined, attempt: 4 }]);
   });
+
+  it("gives every layer the call's options and the attempt's number, whatever a custom layer hands on", async () => {
+    const received: ExecuteOptions[] = [];
+    const recorder: ExecutionPolicy = {
+      execute: (fn, options) => {
+        received.push({ ...options });
+        return fn({ signal: options.signal, attempt: options.attempt ?? 1 });
+      },
+    };
+    // A custom layer whose context carries fields of its own: they must not become the call's options.
+    const forging: ExecutionPolicy = {
+      execute: (fn, options) =>
+        fn({ attempt: options.attempt ?? 1, operation: 'forged', idempotent: false } as AttemptContext),
+    };
+    const attempts = scripted(new TransientError('503'));
+    const composed = wrap(
+      new RetryPolicy({ retries: 2, random: () => 0 }),
+      new BulkheadPolicy({ maxConcurrent: 4 }),
+      recorder,
+      forging,
+      new RateLimitPolicy({ perSecond: 1000 }),
+      recorder,
+    );
+    const done = composed.execute(attempts.fn, { ...idempotent, deadline: T0 + 60_000 });
+    await vi.runAllTimersAsync();
+    await expect(done).resolves.toBe('done');
+    expect(attempts.calls).toHaveLength(2);
+    expect(received.map((o) => [o.attempt, o.operation, o.idempotent, o.deadline])).toEqual([
+      [1, idempotent.operation, true, T0 + 60_000],
+      [1, idempotent.operation, true, T0 + 60_000],
+      [2, idempotent.operation, true, T0 + 60_000],
+      [2, idempotent.operation, true, T0 + 60_000],
+    ]);
+  });
 });
 
 describe('createResiliencePolicy', () => {
@@ -66,7 +104,9 @@ describe('createResiliencePolicy', () => {
     const p = policy({ timeout: false, rateLimit: { perSecond: 1e6, burst: 1e6 } });
     const seen: AttemptContext[] = [];
     await p.execute(async (attempt) => seen.push(attempt), idempotent);
-    expect(seen).toEqual([{ signal: undefined, attempt: 1 }]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.signal).toBeUndefined();
+    expect(seen[0]?.attempt).toBe(1);
   });
 
   it('gives each attempt its own signal when a per-attempt timeout applies', async () => {
