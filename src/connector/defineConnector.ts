@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { VersionDetection } from '../adapters/AdapterResolver';
 import type { Adapter } from '../adapters/defineAdapter';
 import { formatIssues, InvalidInputError, issuesFromZod } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import type { ExecutionPolicy } from '../resilience/ExecutionPolicy';
-import { parseOptions } from '../resilience/parseOptions';
 import { type ResilienceOptions, ResilienceOptionsSchema } from '../resilience/ResilienceOptions';
 import { ResilienceRegistry } from '../resilience/ResilienceRegistry';
 import { type BoundConnector, bindConnector } from './BoundConnector';
@@ -184,7 +184,7 @@ export function defineConnector<
   // shared registry's defaults still fill the fields the connector leaves out.
   const resilienceOptions: ResilienceOptions | false = definition.resilience ?? {};
   if (resilienceOptions !== false) {
-    parseOptions(ResilienceOptionsSchema, resilienceOptions, `resilience options of connector ${id}`);
+    parseInput(ResilienceOptionsSchema, resilienceOptions, `resilience options of connector ${id}`);
   }
   const registry = new ResilienceRegistry();
   const adapters = definition.adapters ?? [];

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import { formatIssues, InvalidInputError, issuesFromZod } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { BufferedResponse } from './BufferedResponse';
 
 /** Options of {@link nodeHttpFetch}. */
@@ -78,11 +78,7 @@ function bodyBytes(body: RequestInit['body']): Uint8Array | string | undefined |
  * ```
  */
 export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof globalThis.fetch {
-  const parsed = Options.safeParse(options);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error);
-    throw new InvalidInputError(`Invalid nodeHttpFetch options:\n${formatIssues(issues)}`, { issues });
-  }
+  parseInput(Options, options, 'nodeHttpFetch options');
   const maxSockets = options.maxSockets ?? 256;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });

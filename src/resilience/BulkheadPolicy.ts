@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { TransientError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { attemptOf } from './AttemptOptions';
 import { abortError } from './abortError';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
 import { markLocal } from './localRejection';
-import { parseOptions } from './parseOptions';
 
 /**
  * Schema of {@link BulkheadOptions}.
@@ -86,7 +86,7 @@ export class BulkheadPolicy implements ExecutionPolicy {
   readonly onReject: Event<BulkheadRejectEvent> = this.#reject.event;
 
   constructor(options: BulkheadOptions = {}) {
-    this.options = parseOptions(BulkheadOptionsSchema, options, 'bulkhead options');
+    this.options = parseInput(BulkheadOptionsSchema, options, 'bulkhead options');
     this.#max = this.options.maxConcurrent;
   }
 

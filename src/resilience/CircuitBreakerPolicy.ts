@@ -1,11 +1,11 @@
 import CircuitBreaker from 'opossum';
 import { z } from 'zod';
 import { CircuitOpenError, isLifelineError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { attemptOf } from './AttemptOptions';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
 import { isLocalRejection } from './localRejection';
-import { parseOptions } from './parseOptions';
 
 /**
  * A breaker's state.
@@ -184,7 +184,7 @@ export class CircuitBreakerPolicy implements ExecutionPolicy {
   readonly onClose: Event<BreakerTransitionEvent> = this.#close.event;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.options = parseOptions(CircuitBreakerOptionsSchema, options, 'circuit breaker options');
+    this.options = parseInput(CircuitBreakerOptionsSchema, options, 'circuit breaker options');
     const o = this.options;
     const name = o.name ?? 'lifeline';
     const initial = o.initialState;

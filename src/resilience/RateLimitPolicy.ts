@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isLifelineError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { attemptOf } from './AttemptOptions';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
-import { parseOptions } from './parseOptions';
 import { sleep } from './sleep';
 
 /**
@@ -97,7 +97,7 @@ export class RateLimitPolicy implements ExecutionPolicy {
   readonly onWait: Event<RateLimitWaitEvent> = this.#wait.event;
 
   constructor(options: RateLimitOptions) {
-    this.options = parseOptions(RateLimitOptionsSchema, options, 'rate limit options');
+    this.options = parseInput(RateLimitOptionsSchema, options, 'rate limit options');
     const o = this.options;
     this.#ceiling = o.perSecond;
     this.#rate = o.perSecond;

@@ -1,3 +1,4 @@
+import { parseInput } from '../errors/parseInput';
 import { BulkheadPolicy, type BulkheadRejectEvent } from './BulkheadPolicy';
 import {
   type BreakerSnapshot,
@@ -6,7 +7,6 @@ import {
 } from './CircuitBreakerPolicy';
 import { type Disposable, type Event, neverEvent } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
-import { parseOptions } from './parseOptions';
 import { RateLimitPolicy, type RateLimitWaitEvent } from './RateLimitPolicy';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
@@ -67,7 +67,7 @@ export class ResiliencePolicy implements ExecutionPolicy {
 
   /** Use {@link createResiliencePolicy}. */
   constructor(options: ResilienceOptions = {}) {
-    const o = parseOptions(ResilienceOptionsSchema, options, 'resilience options');
+    const o = parseInput(ResilienceOptionsSchema, options, 'resilience options');
     this.name = o.name ?? 'lifeline';
     this.retry = o.retry === false ? undefined : new RetryPolicy(o.retry ?? {});
     this.breaker =

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { parseInput } from '../errors/parseInput';
 import type { BreakerSnapshot } from './CircuitBreakerPolicy';
 import { Emitter, type Event } from './Event';
-import { parseOptions } from './parseOptions';
 import { type ResilienceOptions, ResilienceOptionsSchema } from './ResilienceOptions';
 import { ResiliencePolicy } from './ResiliencePolicy';
 
@@ -62,11 +62,7 @@ export class ResilienceRegistry {
   readonly onPolicy: Event<PolicyCreatedEvent> = this.#created.event;
 
   constructor(defaults: ResilienceOptions = {}) {
-    this.#defaults = parseOptions(
-      ResilienceOptionsSchema,
-      defaults,
-      'resilience options',
-    ) as ResilienceOptions;
+    this.#defaults = parseInput(ResilienceOptionsSchema, defaults, 'resilience options') as ResilienceOptions;
   }
 
   /** Number of targets with a policy. */
@@ -82,7 +78,7 @@ export class ResilienceRegistry {
     const key = `${connector}\u0000${tenant}`;
     const existing = this.#policies.get(key);
     if (existing !== undefined) return existing.policy;
-    parseOptions(KeySchema, { connector, tenant }, 'resilience target');
+    parseInput(KeySchema, { connector, tenant }, 'resilience target');
     const policy = new ResiliencePolicy({
       ...merge(this.#defaults, options),
       name: `${connector}/${tenant}`,

@@ -1,11 +1,11 @@
 import pRetry, { type Options as PRetryOptions, type RetryContext } from 'p-retry';
 import { z } from 'zod';
 import { classifyNetworkError, type LifelineError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { AttemptOptions } from './AttemptOptions';
 import { abortError } from './abortError';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
-import { parseOptions } from './parseOptions';
 import { sleep } from './sleep';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -159,7 +159,7 @@ export class RetryPolicy implements ExecutionPolicy {
   readonly onGiveUp: Event<GiveUpEvent> = this.#giveUp.event;
 
   constructor(options: RetryOptions = {}) {
-    this.options = parseOptions(RetryOptionsSchema, options, 'retry options');
+    this.options = parseInput(RetryOptionsSchema, options, 'retry options');
     this.#random = this.options.random ?? Math.random;
     // Every field set, so p-retry's `??=` defaults add no properties per call;
     // minTimeout 0 leaves all waiting (jitter, Retry-After, abort) to shouldRetry.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { TimeoutError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { abortError } from './abortError';
 import { Emitter, type Event } from './Event';
 import type { AttemptContext, ExecuteOptions, ExecutionPolicy } from './ExecutionPolicy';
-import { parseOptions } from './parseOptions';
 
 /**
  * Schema of {@link TimeoutOptions}.
@@ -66,7 +66,7 @@ export class TimeoutPolicy implements ExecutionPolicy {
   readonly onTimeout: Event<TimeoutEvent> = this.#timeout.event;
 
   constructor(options: TimeoutOptions) {
-    this.options = parseOptions(TimeoutOptionsSchema, options, 'timeout options');
+    this.options = parseInput(TimeoutOptionsSchema, options, 'timeout options');
   }
 
   execute<T>(fn: (attempt: AttemptContext) => Promise<T>, options: ExecuteOptions): Promise<T> {

@@ -5,12 +5,12 @@ import {
   ERROR_CODES,
   type ErrorCode,
   formatIssues,
-  InvalidInputError,
   isLifelineError,
   issuesFromZod,
   type LifelineError,
   PermanentError,
 } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { isoNow } from '../model/isoNow';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { JsonValue } from '../stores/json';
@@ -155,11 +155,6 @@ function plainOptions(options: RevokeOptions): boolean {
   );
 }
 
-function invalid(what: string, error: z.ZodError): InvalidInputError {
-  const issues = issuesFromZod(error);
-  return new InvalidInputError(`Invalid ${what}:\n${formatIssues(issues)}`, { issues });
-}
-
 /**
  * Revokes one credential, session, entitlement or account (disable/delete)
  * exactly once per idempotency key, remembered in the store across retries,
@@ -187,13 +182,8 @@ export async function revoke(
   targetInput: RevocationTargetInput,
   options: RevokeOptions,
 ): Promise<RevocationResult> {
-  const parsedTarget = RevocationTarget.safeParse(targetInput);
-  if (!parsedTarget.success) throw invalid('revocation target', parsedTarget.error);
-  if (!plainOptions(options)) {
-    const parsedOptions = Options.safeParse(options);
-    if (!parsedOptions.success) throw invalid('revoke options', parsedOptions.error);
-  }
-  const target = parsedTarget.data;
+  const target = parseInput(RevocationTarget, targetInput, 'revocation target');
+  if (!plainOptions(options)) parseInput(Options, options, 'revoke options');
   const { store, signal } = options;
   const action = actionOf(target);
   const ref = refOf(bound.id, bound.tenant, target);

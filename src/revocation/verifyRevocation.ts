@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
 import type { OperationName } from '../connector/operations';
-import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
+import { isLifelineError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { isoNow } from '../model/isoNow';
 import { sleep } from '../resilience/sleep';
 import type { Evidence, Observation } from './RevocationOutcome';
@@ -201,11 +202,8 @@ export async function verifyRevocation(
   target: RevocationTarget,
   options: VerifyOptions = {},
 ): Promise<Evidence> {
-  if (!verifyOptionsValid(options)) {
-    const parsed = VerifyOptionsSchema.safeParse(options);
-    const issues = parsed.success ? [] : issuesFromZod(parsed.error);
-    throw new InvalidInputError(`Invalid verify options:\n${formatIssues(issues)}`, { issues });
-  }
+  // The hand check is the fast path; zod decides (and words the error) when it fails.
+  if (!verifyOptionsValid(options)) parseInput(VerifyOptionsSchema, options, 'verify options');
   const attempts = options.attempts ?? 4;
   const { signal } = options;
   let delay = options.initialDelayMs ?? 250;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, isLifelineError, NotFoundError, TransientError } from '../errors';
+import { parseInput } from '../errors/parseInput';
 import { LIMITS, type Page } from '../model';
 import { type JsonValue, toFrozenJson, toJsonText } from './json';
 import type {
@@ -34,7 +35,6 @@ import {
   Key,
   Owner,
   PageLimit,
-  parseInput,
   Status,
   Statuses,
   throwIfAborted,

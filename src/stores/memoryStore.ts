@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInput } from '../errors/parseInput';
 import {
   BaseStore,
   type BaseStoreOptions,
@@ -14,7 +15,6 @@ import {
   type TaskRow,
 } from './BaseStore';
 import type { TaskStatus } from './Store';
-import { parseInput } from './validate';
 
 /** Options of {@link memoryStore}. */
 export type MemoryStoreOptions = BaseStoreOptions;

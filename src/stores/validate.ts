@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues, InvalidInputError, issuesFromZod, TimeoutError } from '../errors';
+import { TimeoutError } from '../errors';
 import { LIMITS } from '../model';
 
 /** Schemas shared by every store for keys, owners, statuses and durations. */
@@ -29,21 +29,6 @@ export const AbortSignalSchema = z.custom<AbortSignal>(
   (v) => v instanceof AbortSignal,
   'must be an AbortSignal',
 );
-
-/**
- * Parses `value` with `schema`, throwing `InvalidInputError` that lists field paths.
- *
- * @example
- * ```ts
- * const { owner } = parseInput(z.object({ owner: Owner }), options, 'begin options');
- * ```
- */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = issuesFromZod(parsed.error);
-  throw new InvalidInputError(`Invalid ${what}:\n${formatIssues(issues)}`, { issues });
-}
 
 /**
  * Throws a non-retryable `TimeoutError` when `signal` has been aborted.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isLifelineError, PermanentError, TransientError, UnsupportedError } from '../../errors';
+import { parseInput } from '../../errors/parseInput';
 import {
   BaseStore,
   type BaseStoreOptions,
@@ -25,7 +26,6 @@ import {
   stepFromSql,
   taskFromSql,
 } from '../sqlRows';
-import { parseInput } from '../validate';
 import type { PgClient, PgPool } from './PgPool';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLifelineError, PermanentError, TransientError, UnsupportedError } from '../../errors';
+import { parseInput } from '../../errors/parseInput';
 import {
   BaseStore,
   type BaseStoreOptions,
@@ -25,7 +26,6 @@ import {
   stepFromSql,
   taskFromSql,
 } from '../sqlRows';
-import { parseInput } from '../validate';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './SqliteDatabase';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
 

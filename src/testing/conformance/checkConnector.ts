@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { BoundConnector } from '../../connector/BoundConnector';
-import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../../errors';
+import { InvalidInputError, isLifelineError } from '../../errors';
+import { parseInput } from '../../errors/parseInput';
 import { ResilienceRegistry } from '../../resilience/ResilienceRegistry';
 import {
   CONFORMANCE_CHECKS,
@@ -108,14 +109,8 @@ const Options = z.strictObject({
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal').optional(),
 });
 
-function parseOptions(options: CheckConnectorOptions): z.output<typeof Options> {
-  const parsed = Options.safeParse(options);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error);
-    throw new InvalidInputError(`Invalid checkConnector options:\n${formatIssues(issues)}`, { issues });
-  }
-  return parsed.data;
-}
+const parseOptions = (options: CheckConnectorOptions): z.output<typeof Options> =>
+  parseInput(Options, options, 'checkConnector options');
 
 function makeCanary(): string {
   return `llc_${randomBytes(18).toString('base64url')}`;
