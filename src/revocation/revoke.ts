@@ -11,6 +11,7 @@ import {
   PermanentError,
 } from '../errors';
 import { parseInput } from '../errors/parseInput';
+import { isIntIn, isText } from '../model/handChecks';
 import { isoNow } from '../model/isoNow';
 import { beginOrWait } from '../stores/beginOrWait';
 import type { JsonValue } from '../stores/json';
@@ -128,11 +129,6 @@ function parseStored(value: unknown, key: string): RevocationOutcome {
   return parsed.data;
 }
 
-const isInt = (value: unknown, min: number, max: number) =>
-  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
-const isText = (value: unknown, max: number) =>
-  value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= max);
-
 /**
  * The common case checked by hand (it runs on every revocation): every field
  * present is valid by the same rules as `Options` (`verify` by
@@ -144,12 +140,11 @@ function plainOptions(options: RevokeOptions): boolean {
     typeof store?.begin === 'function' &&
     typeof store.complete === 'function' &&
     typeof store.fail === 'function' &&
-    typeof options.eventId === 'string' &&
     isText(options.eventId, 512) &&
-    isText(options.idempotencyKey, 2048) &&
-    isText(options.owner, 256) &&
-    isInt(options.leaseMs, 100, 86_400_000) &&
-    isInt(options.maxWaitMs, 0, 86_400_000) &&
+    (options.idempotencyKey === undefined || isText(options.idempotencyKey, 2048)) &&
+    (options.owner === undefined || isText(options.owner, 256)) &&
+    (options.leaseMs === undefined || isIntIn(options.leaseMs, 100, 86_400_000)) &&
+    (options.maxWaitMs === undefined || isIntIn(options.maxWaitMs, 0, 86_400_000)) &&
     (options.verify === undefined || options.verify === false || verifyOptionsValid(options.verify)) &&
     (options.signal === undefined || options.signal instanceof AbortSignal)
   );

@@ -3,6 +3,7 @@ import type { BoundConnector } from '../connector/BoundConnector';
 import type { OperationName } from '../connector/operations';
 import { isLifelineError } from '../errors';
 import { parseInput } from '../errors/parseInput';
+import { isIntIn } from '../model/handChecks';
 import { isoNow } from '../model/isoNow';
 import { sleep } from '../resilience/sleep';
 import type { Evidence, Observation } from './RevocationOutcome';
@@ -47,8 +48,8 @@ export const VerifyOptionsShape = {
 };
 const VerifyOptionsSchema = z.object(VerifyOptionsShape);
 
-const isIntIn = (value: unknown, min: number, max: number) =>
-  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+const isOptionalIntIn = (value: unknown, min: number, max: number) =>
+  value === undefined || isIntIn(value, min, max);
 
 /**
  * The rules of {@link VerifyOptionsShape} checked by hand (they run on every
@@ -58,9 +59,9 @@ export function verifyOptionsValid(options: Omit<VerifyOptions, 'signal'> & { si
   return (
     typeof options === 'object' &&
     options !== null &&
-    isIntIn(options.attempts, 1, 100) &&
-    isIntIn(options.initialDelayMs, 0, 600_000) &&
-    isIntIn(options.maxDelayMs, 0, 3_600_000) &&
+    isOptionalIntIn(options.attempts, 1, 100) &&
+    isOptionalIntIn(options.initialDelayMs, 0, 600_000) &&
+    isOptionalIntIn(options.maxDelayMs, 0, 3_600_000) &&
     (options.check === undefined || typeof options.check === 'function') &&
     (options.signal === undefined || options.signal instanceof AbortSignal)
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConflictError, isLifelineError, NotFoundError, TransientError } from '../errors';
 import { parseInput } from '../errors/parseInput';
 import { LIMITS, type Page } from '../model';
+import { isIntIn, isText } from '../model/handChecks';
 import { type JsonValue, toFrozenJson, toJsonText } from './json';
 import type {
   BeginOptions,
@@ -205,10 +206,7 @@ const ListTasksArgs = z.object({
 
 const MAX_BEGIN_ROUNDS = 16;
 
-const isText = (v: unknown, max: number): v is string =>
-  typeof v === 'string' && v.length > 0 && v.length <= max;
-const isDuration = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 2 ** 31 - 1;
+const isDuration = (v: unknown): v is number => isIntIn(v, 1, 2 ** 31 - 1);
 const isSignal = (v: unknown): boolean => v === undefined || v instanceof AbortSignal;
 
 /** The hot-path checks of begin: when they pass, the zod schema would too; when not, zod reports why. */
