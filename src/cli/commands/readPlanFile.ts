@@ -1,20 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidInputError, UnsupportedError } from '../../errors';
+import { isModuleMissing } from '../../errors/isModuleMissing';
 
 /** The part of the optional `yaml` package this reader uses. */
 interface YamlModule {
   parse(text: string, options?: { maxAliasCount?: number }): unknown;
-}
-
-/** Whether `error` (or a cause) says the `yaml` package could not be found. */
-function isYamlMissing(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === 'ERR_MODULE_NOT_FOUND' ||
-    code === 'MODULE_NOT_FOUND' ||
-    (typeof message === 'string' && /Cannot find (package|module) .?yaml/.test(message))
-  );
 }
 
 async function loadYaml(): Promise<YamlModule> {
@@ -23,7 +14,7 @@ async function loadYaml(): Promise<YamlModule> {
     return typeof mod.parse === 'function' ? mod : (mod.default as YamlModule);
   } catch (error) {
     throw new UnsupportedError(
-      isYamlMissing(error)
+      isModuleMissing(error, 'yaml')
         ? 'YAML plan files need the optional peer dependency yaml: npm install yaml@2 (or write the plan as JSON)'
         : 'the yaml package is installed but failed to load',
       { cause: error },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLifelineError, PermanentError, TransientError, UnsupportedError } from '../../errors';
+import { isModuleMissing } from '../../errors/isModuleMissing';
 import { parseInput } from '../../errors/parseInput';
 import {
   BaseStore,
@@ -75,18 +76,6 @@ const INSERT_LEDGER_SQL = `INSERT INTO ${T.ledger} (${LEDGER_FIELDS.join(',')}) 
   ON CONFLICT (key) DO NOTHING`;
 const READ_LEDGER_SQL = `SELECT * FROM ${T.ledger} WHERE key = ?`;
 
-/** Whether `error` (or a cause) says a module could not be found. */
-function isModuleMissing(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
-    if (typeof message === 'string' && /Cannot find (package|module) .?better-sqlite3/.test(message))
-      return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 async function loadDriver(): Promise<SqliteDatabaseConstructor> {
   try {
     const mod = (await import('better-sqlite3')) as unknown as {
@@ -94,7 +83,7 @@ async function loadDriver(): Promise<SqliteDatabaseConstructor> {
     } & SqliteDatabaseConstructor;
     return mod.default ?? mod;
   } catch (error) {
-    const missing = isModuleMissing(error);
+    const missing = isModuleMissing(error, 'better-sqlite3');
     throw new UnsupportedError(
       missing
         ? 'lifeline/stores/sqlite needs the optional peer dependency better-sqlite3: npm install better-sqlite3@12'
