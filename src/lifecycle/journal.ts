@@ -1,3 +1,4 @@
+import { iterateSteps } from '../stores/iterateSteps';
 import type { Store } from '../stores/Store';
 import { PlanCounter } from './guard';
 import type { Step, StepResult } from './Step';
@@ -45,18 +46,9 @@ export async function* journalSteps(
   runId: string,
   plan?: string | undefined,
 ): AsyncGenerator<StepEntry> {
-  let cursor: string | undefined;
-  for (let page = 0; page < 10_000_000; page++) {
-    const result = await store.listSteps(runId, {
-      limit: JOURNAL_PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    for (const record of result.items) {
-      const entry = record.payload as unknown as StepEntry;
-      if (plan === undefined || entry.plan === plan) yield entry;
-    }
-    if (result.nextCursor === undefined) return;
-    cursor = result.nextCursor;
+  for await (const record of iterateSteps(store, runId, { limit: JOURNAL_PAGE })) {
+    const entry = record.payload as unknown as StepEntry;
+    if (plan === undefined || entry.plan === plan) yield entry;
   }
 }
 

@@ -3,6 +3,7 @@ import { ConflictError, isLifelineError, NotFoundError, TransientError } from '.
 import { parseInput } from '../errors/parseInput';
 import { LIMITS, type Page } from '../model';
 import { isIntIn, isText } from '../model/handChecks';
+import { iterateSteps } from './iterateSteps';
 import { type JsonValue, toFrozenJson, toJsonText } from './json';
 import type {
   BeginOptions,
@@ -644,16 +645,8 @@ export abstract class BaseStore implements Store {
    * for await (const step of store.iterateSteps(runId, { status: 'failed' })) report(step);
    * ```
    */
-  async *iterateSteps(
-    runId: string,
-    options: Omit<ListStepsOptions, 'cursor'> = {},
-  ): AsyncGenerator<StepRecord> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.listSteps(runId, cursor === undefined ? options : { ...options, cursor });
-      yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
+  iterateSteps(runId: string, options: Omit<ListStepsOptions, 'cursor'> = {}): AsyncGenerator<StepRecord> {
+    return iterateSteps(this, runId, options);
   }
 
   async claimSteps(options: ClaimStepsOptions): Promise<StepRecord[]> {

@@ -20,6 +20,7 @@ export {
   type TaskRow,
 } from './BaseStore';
 export { type BeginOrWaitOptions, beginOrWait } from './beginOrWait';
+export { iterateSteps } from './iterateSteps';
 export { type JsonValue, MAX_JSON_BYTES, toJsonText } from './json';
 export { MemoryStore, type MemoryStoreOptions, memoryStore } from './memoryStore';
 export type {

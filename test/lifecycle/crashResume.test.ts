@@ -135,16 +135,8 @@ describe('an offboarding of 5,000 steps on SQLite whose process keeps crashing',
     const store = sqliteStore({ file: join(dir, 'lifeline.db') });
     try {
       const states = new Map<string, number>();
-      let cursor: string | undefined;
-      for (let page = 0; page < 100; page++) {
-        const result = await store.listSteps(RUN_ID, {
-          limit: 1000,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const step of result.items) states.set(step.status, (states.get(step.status) ?? 0) + 1);
-        if (result.nextCursor === undefined) break;
-        cursor = result.nextCursor;
-      }
+      for await (const step of store.iterateSteps(RUN_ID, { limit: 1000 }))
+        states.set(step.status, (states.get(step.status) ?? 0) + 1);
       expect(Object.fromEntries(states), trail).toEqual({ done: STEPS });
       expect((await store.getRun(RUN_ID))?.status).toBe('completed');
     } finally {
