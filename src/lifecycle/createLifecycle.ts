@@ -14,7 +14,14 @@ import { auditRun } from './auditStep';
 import type { Fallback } from './fallbacks/Fallback';
 import { closeTask, listTasks } from './fallbacks/manualQueue';
 import { checkGuardCounts, countAccounts, type GuardOptions } from './guard';
-import { journalSteps, PlanJournal, type RunShape, readRunShape, type StepEntry } from './journal';
+import {
+  journalSteps,
+  journalWrite,
+  PlanJournal,
+  type RunShape,
+  readRunShape,
+  type StepEntry,
+} from './journal';
 import { conclude, type LifecycleReport } from './LifecycleReport';
 import {
   EmergencyRevokeRequest,
@@ -225,14 +232,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     }
     const journal = async (settled: readonly { readonly step: Step; readonly result: StepResult }[]) => {
       await store.putSteps(
-        settled.map(({ step, result }) => ({
-          runId,
-          stepId: step.id,
-          status: result.state,
-          payload: (payload.plan === undefined
-            ? { step, result }
-            : { step, result, plan: payload.plan }) as never,
-        })),
+        settled.map(({ step, result }) => journalWrite(runId, step, result.state, result, payload.plan)),
       );
     };
     const tally = await withSpan(

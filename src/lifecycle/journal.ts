@@ -1,5 +1,5 @@
 import { iterateSteps } from '../stores/iterateSteps';
-import type { Store } from '../stores/Store';
+import type { StepInput, Store } from '../stores/Store';
 import { PlanCounter } from './guard';
 import type { Step, StepResult } from './Step';
 
@@ -17,6 +17,28 @@ export interface StepEntry {
 
 /** Steps read from (and written to) the journal in one round trip. */
 export const JOURNAL_PAGE = 1000;
+
+/**
+ * One step's journal write: its status and the {@link StepEntry} that
+ * {@link journalSteps} reads back (`result` once settled, `plan` when the run has one).
+ *
+ * @example
+ * ```ts
+ * await store.putSteps(page.map((step) => journalWrite(runId, step, 'pending', undefined, plan)));
+ * ```
+ */
+export function journalWrite(
+  runId: string,
+  step: Step,
+  status: string,
+  result: StepResult | undefined,
+  plan: string | undefined,
+): StepInput {
+  const entry: { step: Step; result?: StepResult; plan?: string } = { step };
+  if (result !== undefined) entry.result = result;
+  if (plan !== undefined) entry.plan = plan;
+  return { runId, stepId: step.id, status, payload: entry as never };
+}
 
 /**
  * Whether a journaled result is final (`done` or `escalated`): a resumed run
@@ -166,12 +188,7 @@ export class PlanJournal {
     for (let i = 0; i < steps.length; i += JOURNAL_PAGE) {
       const page = steps.slice(i, i + JOURNAL_PAGE);
       await this.store.putSteps(
-        page.map((step) => ({
-          runId: this.runId,
-          stepId: step.id,
-          status: 'pending',
-          payload: { step, plan: this.plan } as never,
-        })),
+        page.map((step) => journalWrite(this.runId, step, 'pending', undefined, this.plan)),
       );
       for (const step of page) {
         this.#total++;
@@ -186,12 +203,7 @@ export class PlanJournal {
   async addSettled(entries: readonly (StepEntry & { readonly result: StepResult })[]): Promise<void> {
     if (entries.length === 0) return;
     await this.store.putSteps(
-      entries.map((entry) => ({
-        runId: this.runId,
-        stepId: entry.step.id,
-        status: entry.result.state,
-        payload: { step: entry.step, result: entry.result, plan: this.plan } as never,
-      })),
+      entries.map(({ step, result }) => journalWrite(this.runId, step, result.state, result, this.plan)),
     );
     for (const entry of entries) {
       this.#total++;
