@@ -33,19 +33,12 @@ export async function* listAll<T>(
   let next: Promise<Page> | undefined = read(undefined);
   for (let page = 0; page < MAX_PAGES && next !== undefined; page++) {
     const result: Page = await next;
-    next = undefined;
-    const cursor = result.nextCursor;
-    if (cursor === undefined || page + 1 >= MAX_PAGES) {
-      yield* result.items;
-    } else if (prefetch) {
-      next = read(cursor);
-      // Observed now so an early stop leaves no unhandled rejection; awaited above otherwise.
-      next.catch(() => {});
-      yield* result.items;
-    } else {
-      yield* result.items;
-      next = read(cursor);
-    }
+    const cursor = page + 1 < MAX_PAGES ? result.nextCursor : undefined;
+    next = prefetch && cursor !== undefined ? read(cursor) : undefined;
+    // Observed now so an early stop leaves no unhandled rejection; awaited above otherwise.
+    next?.catch(() => {});
+    yield* result.items;
+    if (!prefetch && cursor !== undefined) next = read(cursor);
   }
 }
 
