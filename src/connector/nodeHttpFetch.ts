@@ -58,9 +58,10 @@ function bodyBytes(body: RequestInit['body']): Uint8Array | string | undefined |
 /**
  * A `fetch` for connectors over `node:http` / `node:https` with keep-alive
  * agents: the same `Response` objects, for a fraction of the CPU of Node's
- * built-in `fetch` (which builds a full WHATWG request pipeline per call). Pass
- * it as a binding's `fetch` where throughput matters (e.g. bulk emergency
- * revocations): `acme.with(config, credential, { fetch: nodeHttpFetch() })`.
+ * built-in `fetch` (which builds a full WHATWG request pipeline per call).
+ * Bindings that name no `fetch` already share one ({@link defaultTransport});
+ * make your own for other limits or TLS settings:
+ * `acme.with(config, credential, { fetch: nodeHttpFetch({ maxSockets: 64 }) })`.
  *
  * Differences from the built-in `fetch`, by design: responses are buffered
  * (up to `maxBodyBytes`) before they resolve; redirects are not followed (the
@@ -109,32 +110,25 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof global
         url,
         { method: (init?.method ?? 'GET').toUpperCase(), headers, agent: secure ? httpsAgent : httpAgent },
         (response) => {
-          const declared = Number(response.headers['content-length'] ?? Number.NaN);
-          if (declared > maxBodyBytes) {
+          const tooLarge = (what: string) => {
             const error = Object.assign(
-              new Error(
-                `The response body of ${declared} bytes exceeds the ${maxBodyBytes}-byte limit of this transport.`,
-              ),
+              new Error(`The response body${what} exceeds the ${maxBodyBytes}-byte limit of this transport.`),
               { code: 'ERR_BODY_TOO_LARGE' },
             );
             response.destroy(error);
             finish(() => reject(error));
+          };
+          const declared = Number(response.headers['content-length'] ?? Number.NaN);
+          if (declared > maxBodyBytes) {
+            tooLarge(` of ${declared} bytes`);
             return;
           }
           const chunks: Buffer[] = [];
           let size = 0;
           response.on('data', (chunk: Buffer) => {
             size += chunk.byteLength;
-            if (size > maxBodyBytes) {
-              const error = Object.assign(
-                new Error(`The response body exceeds the ${maxBodyBytes}-byte limit of this transport.`),
-                { code: 'ERR_BODY_TOO_LARGE' },
-              );
-              response.destroy(error);
-              finish(() => reject(error));
-              return;
-            }
-            chunks.push(chunk);
+            if (size > maxBodyBytes) tooLarge('');
+            else chunks.push(chunk);
           });
           response.on('error', (error) => finish(() => reject(error)));
           response.on('end', () =>

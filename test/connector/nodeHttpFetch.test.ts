@@ -38,6 +38,11 @@ beforeAll(async () => {
       } else if (request.url === '/big') {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000' });
         response.end('x'.repeat(5000));
+      } else if (request.url === '/big-chunked') {
+        // No content-length: the limit must hold while the body streams in.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('x'.repeat(3000));
+        setTimeout(() => response.end('x'.repeat(3000)), 10);
       } else if (request.url === '/hang') {
         // never answers
       } else {
@@ -73,8 +78,12 @@ describe('nodeHttpFetch', () => {
     expect(empty.body).toBeNull();
   });
 
-  it('rejects a declared body over maxBodyBytes, an aborted request with the reason, and a refused connection with its code', async () => {
+  it('rejects a body over maxBodyBytes (declared or streamed), an aborted request with the reason, and a refused connection with its code', async () => {
     await expect(transport(`${base}/big`)).rejects.toMatchObject({ code: 'ERR_BODY_TOO_LARGE' });
+    await expect(transport(`${base}/big-chunked`)).rejects.toMatchObject({
+      code: 'ERR_BODY_TOO_LARGE',
+      message: expect.stringContaining('4096-byte limit'),
+    });
     const controller = new AbortController();
     const pending = transport(`${base}/hang`, { signal: controller.signal });
     controller.abort(new DOMException('stop', 'AbortError'));
