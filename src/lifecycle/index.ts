@@ -58,7 +58,6 @@ export {
   type ProgressEvent,
   type RunStepsContext,
   runStepStream,
-  runSteps,
   type StepStream,
 } from './runSteps';
 export { objectIdOf, type Step, type StepAction, type StepResult, type StepState } from './Step';
