@@ -5,16 +5,15 @@
  * was applied twice (the fake target's side-effect counters), and the audit
  * chain verifies with one terminal event per step.
  */
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { verifyAuditLog } from 'lifeline';
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
+import { auditEvents, crashEnv, runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
 
 const worker = fileURLToPath(new URL('./fixtures/offboardWorker.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-lifecycle-crash-'));
@@ -64,33 +63,8 @@ function run(mode: 'start' | 'resume', killAt?: number) {
     worker,
     applied,
     ...(killAt === undefined ? {} : { killAt }),
-    env: {
-      LIFELINE_CRASH_URL: target.tenantUrl('acme'),
-      LIFELINE_CRASH_TOKEN: target.token('acme'),
-      LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
-      LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
-      LIFELINE_CRASH_RUN_ID: RUN_ID,
-      LIFELINE_CRASH_MODE: mode,
-    },
+    env: crashEnv(target, dir, RUN_ID, mode),
   });
-}
-
-/** The `event` records of the audit log. */
-async function auditEvents(path: string): Promise<{ id: string; type: string; stepId?: string }[]> {
-  const events: { id: string; type: string; stepId?: string }[] = [];
-  const lines = createInterface({
-    input: createReadStream(path, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of lines) {
-    if (line.length === 0) continue;
-    const record = JSON.parse(line) as {
-      kind: string;
-      event?: { id: string; type: string; stepId?: string };
-    };
-    if (record.kind === 'event' && record.event !== undefined) events.push(record.event);
-  }
-  return events;
 }
 
 describe('an offboarding of 5,000 steps on SQLite whose process keeps crashing', () => {

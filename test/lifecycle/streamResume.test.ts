@@ -5,7 +5,7 @@
  * no key is revoked twice, the journal says every step is done, and the audit
  * log has one terminal event per step (a replay after a crash reuses its id).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { verifyAuditLog } from 'lifeline';
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
+import { auditEvents, crashEnv, runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
 
 const worker = fileURLToPath(new URL('./fixtures/emergencyWorker.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-stream-crash-'));
@@ -44,14 +44,7 @@ function run(mode: 'start' | 'resume', killAt?: number) {
     worker,
     applied,
     ...(killAt === undefined ? {} : { killAt }),
-    env: {
-      LIFELINE_CRASH_URL: target.tenantUrl('acme'),
-      LIFELINE_CRASH_TOKEN: target.token('acme'),
-      LIFELINE_CRASH_DB: join(dir, 'lifeline.db'),
-      LIFELINE_CRASH_AUDIT: join(dir, 'audit.jsonl'),
-      LIFELINE_CRASH_RUN_ID: RUN_ID,
-      LIFELINE_CRASH_MODE: mode,
-    },
+    env: crashEnv(target, dir, RUN_ID, mode),
   });
 }
 
@@ -92,14 +85,9 @@ describe('a streamed emergency revocation whose process crashes', () => {
 
     const auditPath = join(dir, 'audit.jsonl');
     expect(await verifyAuditLog(auditPath), trail).toMatchObject({ ok: true });
-    const terminal = readFileSync(auditPath, 'utf8')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map(
-        (line) => JSON.parse(line) as { kind: string; event?: { id: string; type: string; stepId?: string } },
-      )
-      .flatMap((record) => (record.kind === 'event' && record.event !== undefined ? [record.event] : []))
-      .filter((e) => e.type === 'step.completed' || e.type === 'step.failed' || e.type === 'step.escalated');
+    const terminal = (await auditEvents(auditPath)).filter(
+      (e) => e.type === 'step.completed' || e.type === 'step.failed' || e.type === 'step.escalated',
+    );
     const perStep = new Map<string, Set<string>>();
     for (const e of terminal)
       perStep.set(e.stepId ?? '', (perStep.get(e.stepId ?? '') ?? new Set()).add(e.id));
