@@ -9,6 +9,7 @@ import {
   type BoundConnector,
   createLifecycle,
   createResiliencePolicy,
+  defineConnector,
   type LifecycleReport,
   memoryStore,
   type RunStepsContext,
@@ -20,6 +21,7 @@ import {
 } from 'lifeline';
 import { createFakeTarget } from 'lifeline/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { acme } from '../../examples/acme';
 
 const event = {
@@ -38,6 +40,23 @@ function revokeStep(group: number, key: number): Step {
     action: 'credential.revoke',
     phase: 0,
     target: { kind: 'credential', credential: { id: `g${group}k${key}` }, account: { id: `g${group}` } },
+  };
+}
+
+/** A runner context of one test: dry run, no connectors, a fresh memory store, `overrides` on top. */
+function runContext(
+  overrides: Partial<RunStepsContext> & Pick<RunStepsContext, 'runId' | 'onSettled'>,
+): RunStepsContext {
+  return {
+    event,
+    connectors: {},
+    store: memoryStore(),
+    audit: undefined,
+    fallbacks: [],
+    dryRun: true,
+    concurrency: { total: 4, perConnector: 4 },
+    stepDeadlineMs: 1000,
+    ...overrides,
   };
 }
 
@@ -78,16 +97,9 @@ describe('the streaming runner', () => {
       }
     }
     const order: string[] = [];
-    const ctx: RunStepsContext = {
+    const ctx = runContext({
       runId: 'run-stream',
-      event,
-      connectors: {},
-      store: memoryStore(),
-      audit: undefined,
-      fallbacks: [],
-      dryRun: true,
       concurrency: { total: 8, perConnector: 8 },
-      stepDeadlineMs: 1000,
       onSettled: () => {
         throw new Error('the batch hook is used');
       },
@@ -95,7 +107,7 @@ describe('the streaming runner', () => {
         for (const { step } of batch) order.push(step.id);
         settledCount += batch.length;
       },
-    };
+    });
     const tally = await runStepStream(ctx, {
       total: GROUPS * KEYS + 2 * DEPENDENT,
       later,
@@ -135,20 +147,12 @@ describe('the streaming runner', () => {
     const disable = accountStep(0, 'disable');
     const ran: string[] = [];
     const tally = await runStepStream(
-      {
+      runContext({
         runId: 'run-resumed',
-        event,
-        connectors: {},
-        store: memoryStore(),
-        audit: undefined,
-        fallbacks: [],
-        dryRun: true,
-        concurrency: { total: 4, perConnector: 4 },
-        stepDeadlineMs: 1000,
         onSettled: (step) => {
           ran.push(step.id);
         },
-      },
+      }),
       {
         total: 301,
         // The disable finished before the crash; group 0's key did too.
@@ -166,23 +170,24 @@ describe('the streaming runner', () => {
   });
 });
 
-/** A bound connector stub whose calls take `delayMs`: revoke, then read back as revoked. */
+/** An in-process connector whose calls take `delayMs`: revoke, then read back as revoked. */
 function slowConnector(id: string, delayMs: number): BoundConnector {
-  return {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs));
+  return defineConnector({
     id,
-    tenant: 't',
-    version: '1',
-    adapterVersion: undefined,
-    usesStaticCredential: false,
-    supports: () => true,
-    isIdempotent: () => true,
-    call: async (operation: string, input: { credential: { id: string } }) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      return operation === 'credential.get'
-        ? { id: input.credential.id, status: 'revoked', kind: 'api_key' }
-        : undefined;
+    version: '1.0.0',
+    config: z.object({ tenant: z.string() }),
+    resilience: false,
+    operations: {
+      'credential.revoke': async () => {
+        await pause();
+      },
+      'credential.get': async (_ctx, { credential }) => {
+        await pause();
+        return { id: credential.id, kind: 'api_key' as const, status: 'revoked' as const };
+      },
     },
-  } as unknown as BoundConnector;
+  }).with({ tenant: 't' });
 }
 
 describe('the streaming runner across connectors', () => {
@@ -204,13 +209,9 @@ describe('the streaming runner across connectors', () => {
     ];
     const settled: string[] = [];
     const tally = await runStepStream(
-      {
+      runContext({
         runId: 'run-fair',
-        event,
         connectors: { a: slowConnector('a', 10), b: slowConnector('b', 1) },
-        store: memoryStore(),
-        audit: undefined,
-        fallbacks: [],
         dryRun: false,
         concurrency: { total: 4, perConnector: 2 },
         stepDeadlineMs: 5000,
@@ -218,7 +219,7 @@ describe('the streaming runner across connectors', () => {
         onSettled: (s) => {
           settled.push(s.connector);
         },
-      },
+      }),
       {
         total: steps.length,
         later: [],
