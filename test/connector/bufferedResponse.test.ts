@@ -8,8 +8,10 @@ import { readJsonBody } from '../../src/adapters/readJsonBody';
 import { BufferedResponse, takeBufferedBody } from '../../src/connector/BufferedResponse';
 import { isLifelineError } from '../../src/errors';
 
-const json = (value: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  BufferedResponse.of(Buffer.from(JSON.stringify(value)), { status: 200, headers });
+/** A 200 response holding `text` as its body. */
+const raw = (text: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  BufferedResponse.of(Buffer.from(text), { status: 200, headers });
+const json = (value: unknown, headers?: Record<string, string>) => raw(JSON.stringify(value), headers);
 
 describe('BufferedResponse', () => {
   it('is a Response with status and headers, readable once through text(), json(), arrayBuffer() or body', async () => {
@@ -52,19 +54,9 @@ describe('BufferedResponse', () => {
       (e: unknown) => e,
     );
     expect(isLifelineError(tooBig, 'schema_drift')).toBe(true);
-    const notJson = await readJsonBody(
-      BufferedResponse.of(Buffer.from('{nope'), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-    ).catch((e: unknown) => e);
+    const notJson = await readJsonBody(raw('{nope')).catch((e: unknown) => e);
     expect(isLifelineError(notJson, 'schema_drift')).toBe(true);
-    const polluted = await readJsonBody(
-      BufferedResponse.of(Buffer.from('{"a":{"__proto__":{"x":1}}}'), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-    ).catch((e: unknown) => e);
+    const polluted = await readJsonBody(raw('{"a":{"__proto__":{"x":1}}}')).catch((e: unknown) => e);
     expect(isLifelineError(polluted, 'schema_drift')).toBe(true);
     const wrongType = await readJsonBody(json({}, { 'content-type': 'text/html' })).catch((e: unknown) => e);
     expect(isLifelineError(wrongType, 'schema_drift')).toBe(true);
