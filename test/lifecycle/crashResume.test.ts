@@ -13,7 +13,7 @@ import { verifyAuditLog } from 'lifeline';
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, crashEnv, runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
+import { auditEvents, runCrashWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
 
 const worker = fileURLToPath(new URL('./fixtures/offboardWorker.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-lifecycle-crash-'));
@@ -53,19 +53,11 @@ function prng(seed: number): () => number {
   };
 }
 
-const applied = () => target.counters().mutations.applied;
-
 type Ending = WorkerEnding<Report>;
 type Report = { status: string; summary: { total: number; done: number; escalated: number } };
 
-function run(mode: 'start' | 'resume', killAt?: number) {
-  return runWorker<Report>({
-    worker,
-    applied,
-    ...(killAt === undefined ? {} : { killAt }),
-    env: crashEnv(target, dir, RUN_ID, mode),
-  });
-}
+const run = (mode: 'start' | 'resume', killAt?: number) =>
+  runCrashWorker<Report>(worker, target, dir, RUN_ID, mode, killAt);
 
 describe('an offboarding of 5,000 steps on SQLite whose process keeps crashing', () => {
   it('finishes every step once resumed, applies no effect twice, and leaves a verifiable audit chain with one terminal event per step', {

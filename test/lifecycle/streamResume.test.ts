@@ -13,7 +13,7 @@ import { verifyAuditLog } from 'lifeline';
 import { sqliteStore } from 'lifeline/stores/sqlite';
 import { createFakeTarget, type FakeTarget } from 'lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, crashEnv, runWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
+import { auditEvents, runCrashWorker, type Ending as WorkerEnding } from './fixtures/runWorker';
 
 const worker = fileURLToPath(new URL('./fixtures/emergencyWorker.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-stream-crash-'));
@@ -34,19 +34,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const applied = () => target.counters().mutations.applied;
-
 type Ending = WorkerEnding<Report>;
 type Report = { status: string; summary: { total: number; done: number }; stepsOmitted: boolean };
 
-function run(mode: 'start' | 'resume', killAt?: number) {
-  return runWorker<Report>({
-    worker,
-    applied,
-    ...(killAt === undefined ? {} : { killAt }),
-    env: crashEnv(target, dir, RUN_ID, mode),
-  });
-}
+const run = (mode: 'start' | 'resume', killAt?: number) =>
+  runCrashWorker<Report>(worker, target, dir, RUN_ID, mode, killAt);
 
 describe('a streamed emergency revocation whose process crashes', () => {
   it('finishes every step exactly once after resume, with the journal and the audit log agreeing', {
