@@ -1,4 +1,5 @@
 import type { BoundConnector } from '../connector/BoundConnector';
+import { callOptions } from '../connector/callOptions';
 import { isLifelineError } from '../errors';
 import type { Account, Credential, Identity } from '../model';
 
@@ -28,7 +29,7 @@ export async function* listAll<T>(
     bound.call(
       operation,
       { ...input, ...(cursor === undefined ? {} : { cursor }) } as never,
-      signal === undefined ? {} : { signal },
+      callOptions(signal),
     ) as unknown as Promise<Page>;
   let next: Promise<Page> | undefined = read(undefined);
   for (let page = 0; page < MAX_PAGES && next !== undefined; page++) {
@@ -61,7 +62,7 @@ export async function findAccounts(
 ): Promise<Account[]> {
   const known =
     identity.externalIds?.[name] ?? (name === bound.id ? undefined : identity.externalIds?.[bound.id]);
-  const options = signal === undefined ? {} : { signal };
+  const options = callOptions(signal);
   if (known !== undefined) {
     try {
       return [await bound.call('account.get', { account: { id: known } }, options)];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
+import { callOptions } from '../connector/callOptions';
 import { formatIssues, InvalidInputError, isLifelineError, issuesFromZod } from '../errors';
 import { type Entitlement, EntitlementKind, Id } from '../model';
 import { isoNow } from '../model/isoNow';
@@ -106,7 +107,7 @@ export async function grantEntitlement(
 
   let status: 'applied' | 'already_present' = 'applied';
   try {
-    await bound.call('entitlement.grant', { account, entitlement }, signal === undefined ? {} : { signal });
+    await bound.call('entitlement.grant', { account, entitlement }, callOptions(signal));
   } catch (error) {
     if (isLifelineError(error, 'already_exists')) status = 'already_present';
     else {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
+import { callOptions } from '../connector/callOptions';
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -57,7 +58,6 @@ export interface RevokeOptions {
 /** This process's default lease owner, shared by every ledger-backed action. */
 export const PROCESS_OWNER = `worker-${randomUUID()}`;
 const NO_OPTIONS: VerifyOptions = Object.freeze({});
-const NO_CALL_OPTIONS = Object.freeze({});
 
 const VerifyObject = z.object(VerifyOptionsShape, { error: 'must be false or verify options' });
 
@@ -234,7 +234,7 @@ export async function revoke(
 
   let status: 'revoked' | 'already_absent';
   try {
-    await bound.call(action, input as never, signal === undefined ? NO_CALL_OPTIONS : { signal });
+    await bound.call(action, input as never, callOptions(signal));
     status = 'revoked';
   } catch (error) {
     if (!isLifelineError(error, 'not_found')) {

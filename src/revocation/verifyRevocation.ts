@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BoundConnector } from '../connector/BoundConnector';
+import { callOptions } from '../connector/callOptions';
 import type { OperationName } from '../connector/operations';
 import { isLifelineError } from '../errors';
 import { parseInput } from '../errors/parseInput';
@@ -72,6 +73,11 @@ const MAX_LIST_PAGES = 1000;
 
 type Read = { observed: Observation; method: Evidence['method'] } | undefined;
 
+/** Statuses a read-back accepts as gone, per kind. */
+const CREDENTIAL_GONE: readonly string[] = ['revoked', 'expired'];
+const DISABLED_OR_GONE: readonly string[] = ['disabled', 'deleted'];
+const DELETED: readonly string[] = ['deleted'];
+
 async function listContains(
   bound: BoundConnector,
   operation: 'credential.list' | 'session.list' | 'entitlement.list',
@@ -85,7 +91,7 @@ async function listContains(
     const result = (await bound.call(
       operation,
       { ...input, ...(cursor === undefined ? {} : { cursor }) } as never,
-      signal === undefined ? {} : { signal },
+      callOptions(signal),
     )) as { items: readonly { id: string; status?: string }[]; nextCursor?: string };
     if (result.items.length > 0) any = true;
     const match = id === undefined ? undefined : result.items.find((item) => item.id === id);
@@ -105,7 +111,7 @@ async function getObserves(
   revokedStatuses: readonly string[],
 ): Promise<Observation> {
   try {
-    const found = (await bound.call(operation, input as never, signal === undefined ? {} : { signal })) as {
+    const found = (await bound.call(operation, input as never, callOptions(signal))) as {
       status?: string;
     };
     if (found.status !== undefined && revokedStatuses.includes(found.status)) {
@@ -132,7 +138,7 @@ async function readBack(
           'credential.get',
           { credential: target.credential },
           signal,
-          ['revoked', 'expired'],
+          CREDENTIAL_GONE,
         );
         return { observed, method: 'read_back' };
       }
@@ -178,7 +184,7 @@ async function readBack(
     }
     case 'account': {
       if (!bound.supports('account.get')) return undefined;
-      const accepted = target.action === 'disable' ? ['disabled', 'deleted'] : ['deleted'];
+      const accepted = target.action === 'disable' ? DISABLED_OR_GONE : DELETED;
       const observed = await getObserves(bound, 'account.get', { account: target.account }, signal, accepted);
       return { observed, method: 'read_back' };
     }
